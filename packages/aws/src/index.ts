@@ -1,0 +1,20 @@
+export {
+  createClient,
+  resolveRegion,
+  callInfo,
+  REGION_PATTERN,
+  type ClientOptions,
+  type CallInfo,
+} from './clients.js';
+export {
+  poll,
+  sleep,
+  PollTimeoutError,
+  PollCancelledError,
+  type PollOptions,
+  type PollResult,
+} from './poller.js';
+export { cancelOnSignals, type Cancellation } from './cancel.js';
+export { explainAwsError, iamPrefix } from './explain.js';
+export { parseArn, partitionOf, consoleHost, consoleUrl, type Arn } from './arn.js';
+export { SUITE_VERSION } from './version.js';
