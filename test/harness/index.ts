@@ -1,5 +1,6 @@
 export {
   runAction,
+  renderLog,
   parseFileCommands,
   parseAnnotations,
   REPO_ROOT,

@@ -29,6 +29,27 @@ export interface StepResult {
   durationMs: number;
 }
 
+/** A step's log as the Actions UI shows it: commands rendered, masks and debug lines hidden. */
+export function renderLog(log: string): string {
+  const out: string[] = [];
+  for (const line of log.split(/\r?\n/)) {
+    const m = /^::([a-z-]+)(?: ([^:]*))?::(.*)$/.exec(line);
+    if (!m) {
+      out.push(line);
+      continue;
+    }
+    const [, cmd, props = '', msg = ''] = m;
+    const text = unescape(msg);
+    const where = /file=([^,]+)(?:,line=(\d+))?/.exec(props);
+    const at = where ? ` (${unescape(where[1]!)}${where[2] ? `:${where[2]}` : ''})` : '';
+    if (cmd === 'error') out.push(`Error: ${text}${at}`);
+    else if (cmd === 'warning') out.push(`Warning: ${text}${at}`);
+    else if (cmd === 'notice') out.push(`Notice: ${text}${at}`);
+    else if (cmd === 'group') out.push(`▸ ${text}`);
+  }
+  return out.join('\n');
+}
+
 export interface ActionRun {
   main: StepResult;
   post?: StepResult;
@@ -194,6 +215,9 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
     AWS_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
   };
+  // Actions run on node24; under an older test node the AWS SDK warns about the Node version on
+  // every start, which the real runner never shows.
+  if (Number(process.versions.node.split('.')[0]) < 22) github.NODE_NO_WARNINGS = '1';
   const env: Record<string, string> = { ...baseEnv(), ...github, ...files };
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];
