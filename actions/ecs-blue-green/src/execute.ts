@@ -1,0 +1,48 @@
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { log, setOutputs } from '@oaktree/action-kit';
+import { cancelOnSignals, createClient } from '@oaktree/aws';
+import { run, type Report } from './deploy.js';
+import { ACTION, type Config } from './inputs.js';
+import { probe } from './smoke.js';
+import { savedDeployment } from './state.js';
+import { writeSummary } from './summary.js';
+
+/** Wire real clients, signals, outputs and the job summary around `run`. */
+export async function execute(config: Config): Promise<void> {
+  const ecs = createClient(ECSClient, { region: config.region, action: ACTION });
+  const codedeploy = createClient(CodeDeployClient, { region: config.region, action: ACTION });
+  const cancellation = cancelOnSignals();
+  const report: Report = {
+    command: config.command,
+    cluster: config.clusterName,
+    service: config.serviceName,
+    region: config.region,
+    events: [],
+    timeline: [],
+    reasons: [],
+    outcome: 'invalid',
+  };
+  try {
+    await run(
+      config,
+      {
+        ecs,
+        codedeploy,
+        log: { info: log.info, notice: (m) => log.notice(m), warning: (m) => log.warning(m) },
+        setOutputs: (o) => setOutputs(o),
+        save: (s) => savedDeployment.save(s),
+        signal: cancellation.signal,
+        probe: (test, signal) => probe(test, { signal, intervalMs: Math.min(2000, config.pollIntervalMs) }),
+      },
+      report,
+    );
+  } catch (err) {
+    if (report.outcome === 'invalid' && report.deploymentId) report.outcome = 'failed';
+    report.error ??= (err as Error).message;
+    throw err;
+  } finally {
+    cancellation.dispose();
+    if (report.deploymentId || report.taskDefinitionArn) writeSummary(report);
+  }
+}

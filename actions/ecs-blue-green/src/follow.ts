@@ -1,0 +1,155 @@
+import {
+  BatchGetDeploymentTargetsCommand,
+  ContinueDeploymentCommand,
+  GetDeploymentCommand,
+  ListDeploymentTargetsCommand,
+  type DeploymentInfo,
+} from '@aws-sdk/client-codedeploy';
+import { poll } from '@oaktree/aws';
+import type { SmokeTest } from './inputs.js';
+import { ProgressTracker, isFinal, snapshotOf } from './progress.js';
+import type { SmokeResult } from './smoke.js';
+import { stopWithRollback, type Sender } from './stop.js';
+
+export interface FollowDeps {
+  codedeploy: Sender;
+  log: (line: string) => void;
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  signal?: AbortSignal;
+  /** Runs the smoke test (injected so tests need no network). */
+  probe?: (test: SmokeTest, signal?: AbortSignal) => Promise<SmokeResult>;
+}
+
+export interface FollowOptions {
+  deploymentId: string;
+  /** The ECS target id, `<cluster>:<service>`. */
+  targetId: string;
+  intervalMs: number;
+  jitterMs?: number;
+  deadline?: number;
+  /** `ready`: return once the deployment waits in Ready (or ended). `final`: only when it ended. */
+  until: 'ready' | 'final';
+  smokeTest?: SmokeTest;
+  /** Prefix of status lines ("deployment d-..." / "rollback d-..."). */
+  label?: string;
+}
+
+export interface FollowResult {
+  status: string;
+  info: DeploymentInfo;
+  tracker: ProgressTracker;
+  smoke?: SmokeResult;
+  /** True when this follower stopped the deployment because the smoke test failed. */
+  stoppedForSmoke: boolean;
+  /** True when this follower continued the deployment from Ready. */
+  continued: boolean;
+}
+
+function errorName(err: unknown): string {
+  return (err as { name?: string })?.name ?? '';
+}
+
+const NOT_YET = new Set(['DeploymentNotStartedException']);
+
+/**
+ * Follow one deployment with our poller: GetDeployment and the ECS target each interval, one line per
+ * change. Runs the smoke test once AllowTestTraffic succeeded, continues from Ready on success and
+ * stops with rollback on failure. Ends at Ready (`until: ready`) or a final status.
+ */
+export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<FollowResult> {
+  const now = deps.now ?? Date.now;
+  const tracker = new ProgressTracker(opts.label ?? `deployment ${opts.deploymentId}`, now);
+  let targetId: string | undefined;
+  let info: DeploymentInfo = {};
+  let smoke: SmokeResult | undefined;
+  let stoppedForSmoke = false;
+  let continued = false;
+  let saidWaiting = false;
+
+  const readTarget = async (status: string | undefined) => {
+    if (status === 'Created' || status === 'Queued') return undefined;
+    try {
+      if (!targetId) {
+        const list = (await deps.codedeploy.send(
+          new ListDeploymentTargetsCommand({ deploymentId: opts.deploymentId }),
+        )) as { targetIds?: string[] };
+        const ids = list.targetIds ?? [];
+        targetId = ids.find((id) => id === opts.targetId) ?? ids[0];
+        if (!targetId) return undefined;
+      }
+      const got = (await deps.codedeploy.send(
+        new BatchGetDeploymentTargetsCommand({ deploymentId: opts.deploymentId, targetIds: [targetId] }),
+      )) as { deploymentTargets?: Array<{ ecsTarget?: Parameters<typeof snapshotOf>[1] }> };
+      return got.deploymentTargets?.[0]?.ecsTarget;
+    } catch (err) {
+      if (NOT_YET.has(errorName(err))) return undefined;
+      throw err;
+    }
+  };
+
+  const status = await poll<string>({
+    what: `${opts.label ?? `deployment ${opts.deploymentId}`} to ${opts.until === 'ready' ? 'reach Ready' : 'end'}`,
+    intervalMs: opts.intervalMs,
+    jitterMs: opts.jitterMs ?? 1000,
+    deadline: opts.deadline,
+    signal: deps.signal,
+    now,
+    random: deps.random,
+    sleep: deps.sleep,
+    check: async () => {
+      const got = (await deps.codedeploy.send(
+        new GetDeploymentCommand({ deploymentId: opts.deploymentId }),
+      )) as {
+        deploymentInfo?: DeploymentInfo;
+      };
+      info = got.deploymentInfo ?? {};
+      const st = info.status;
+      const target = await readTarget(st);
+      const snap = snapshotOf(st, target);
+      for (const line of tracker.update(snap)) deps.log(line);
+
+      if (isFinal(st)) return { done: true, value: st! };
+
+      // Smoke test of the green side once it serves the test listener.
+      const testTrafficUp =
+        snap.events.some((e) => e.name === 'AllowTestTraffic' && e.status === 'Succeeded') || st === 'Ready';
+      if (opts.smokeTest && !smoke && testTrafficUp && deps.probe) {
+        deps.log(`probing the green side at ${opts.smokeTest.url} (expecting ${opts.smokeTest.acceptText})`);
+        smoke = await deps.probe(opts.smokeTest, deps.signal);
+        deps.log(smoke.text);
+        if (!smoke.ok && !deps.signal?.aborted) {
+          deps.log(`stopping ${opts.deploymentId} with rollback because the smoke test failed`);
+          await stopWithRollback(deps.codedeploy, opts.deploymentId);
+          stoppedForSmoke = true;
+          return { done: false, progress: tracker.describe() };
+        }
+      }
+
+      if (st === 'Ready' && !stoppedForSmoke) {
+        const smokeWanted = opts.smokeTest !== undefined;
+        if (opts.until === 'ready' && (!smokeWanted || smoke?.ok)) return { done: true, value: st };
+        if (smokeWanted && smoke?.ok && !continued) {
+          await deps.codedeploy.send(
+            new ContinueDeploymentCommand({
+              deploymentId: opts.deploymentId,
+              deploymentWaitType: 'READY_WAIT',
+            }),
+          );
+          continued = true;
+          deps.log(
+            `continued ${opts.deploymentId}: the smoke test passed, shifting production traffic to green`,
+          );
+        } else if (!smokeWanted && !saidWaiting) {
+          saidWaiting = true;
+          deps.log(
+            `waiting in Ready for ContinueDeployment (run this action with command: continue, or the group's wait time ends it)`,
+          );
+        }
+      }
+      return { done: false, progress: tracker.describe() };
+    },
+  });
+  return { status, info, tracker, smoke, stoppedForSmoke, continued };
+}

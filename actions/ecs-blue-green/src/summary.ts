@@ -1,0 +1,75 @@
+import { SummaryBuilder, formatDuration } from '@oaktree/action-kit';
+import type { Report } from './deploy.js';
+import { eventDuration } from './progress.js';
+
+const HEADLINE: Record<Report['outcome'], string> = {
+  succeeded: '✅ Deployment succeeded',
+  ready: '⏸️ Deployment is Ready: the green task set serves the test listener',
+  created: '🚀 Deployment created',
+  failed: '❌ Deployment failed',
+  stopped: '⏹️ Deployment stopped',
+  cancelled: '⏹️ Cancelled',
+  'timed-out': '⌛ Timed out',
+  invalid: '❌ Not deployed',
+};
+
+/** The job summary: outcome, links, lifecycle events with durations, the timeline, and why it failed. */
+export function renderSummary(r: Report, builder = new SummaryBuilder()): SummaryBuilder {
+  builder.heading(`ECS blue/green: ${r.cluster}/${r.service}`);
+  builder.paragraph(`**${HEADLINE[r.outcome]}**${r.error ? ` — ${r.error}` : ''}`);
+  const link = (text: string | undefined, url: string | undefined) =>
+    text && url ? `[${text}](${url})` : text;
+  builder.table(['', ''], [
+    ['Deployment', link(r.deploymentId, r.consoleUrl) ?? '—'],
+    ['Status', r.status ?? '—'],
+    [
+      'Task definition',
+      r.taskDefinitionArn
+        ? `${r.taskDefinitionArn}${r.registered === false ? ' (unchanged, not re-registered)' : ''}`
+        : '—',
+    ],
+    ...(r.rollbackDeploymentId
+      ? [['Rollback', `${r.rollbackDeploymentId} (${r.rollbackStatus ?? 'unknown'})`]]
+      : []),
+    ...(r.smoke ? [['Smoke test', r.smoke.text]] : []),
+    ['Service', link(`${r.cluster}/${r.service}`, r.ecsConsoleUrl) ?? ''],
+  ] as Array<Array<string | undefined>>);
+  if (r.events.length) {
+    builder.heading('Lifecycle events', 3);
+    builder.table(
+      ['Event', 'Status', 'Duration'],
+      r.events.map((e) => {
+        const d = e.startTime
+          ? eventDuration(e, e.startTime.getTime(), e.endTime?.getTime() ?? Date.now())
+          : undefined;
+        return [e.name, e.status, d !== undefined && e.status !== 'Pending' ? formatDuration(d) : ''];
+      }),
+    );
+  }
+  if (r.timeline.length) {
+    builder.heading('Timeline', 3);
+    builder.table(
+      ['At', 'What'],
+      r.timeline.map((t) => [`+${formatDuration(t.atMs)}`, t.text.trim()]),
+    );
+  }
+  if (r.reasons.length || r.ecs?.events.length || r.ecs?.stoppedTasks.length) {
+    builder.heading('Why', 3);
+    builder.list(r.reasons);
+    if (r.ecs?.events.length)
+      builder.details(
+        'Last ECS service events',
+        r.ecs.events.map((e) => `- ${e.at?.toISOString() ?? ''} ${e.message}`).join('\n'),
+      );
+    if (r.ecs?.stoppedTasks.length)
+      builder.details(
+        'Stopped tasks',
+        r.ecs.stoppedTasks.map((t) => `- \`${t.taskArn.split('/').pop()}\`: ${t.reason}`).join('\n'),
+      );
+  }
+  return builder;
+}
+
+export function writeSummary(r: Report): void {
+  renderSummary(r).write();
+}
