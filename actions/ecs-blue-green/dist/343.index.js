@@ -173,7 +173,13 @@ function checkAppSpecContainer(appspec, source, family, containers) {
             return `input "appspec": ${source.file.at([...lbPath, key])}`;
         return 'input "task-definition"';
     };
-    const inputOf = (from, key) => from === 'input' ? (key === 'ContainerName' ? 'container-name' : 'container-port') : from === 'file' ? 'appspec' : 'task-definition';
+    const inputOf = (from, key) => from === 'input'
+        ? key === 'ContainerName'
+            ? 'container-name'
+            : 'container-port'
+        : from === 'file'
+            ? 'appspec'
+            : 'task-definition';
     const names = containers.map((c) => c.name ?? '');
     const container = containers.find((c) => c.name === name);
     if (!container) {
@@ -187,7 +193,9 @@ function checkAppSpecContainer(appspec, source, family, containers) {
     if (!ports.includes(port)) {
         throw new src/* ConfigurationError */.j1(`${blame(source.portFrom, 'ContainerPort')}: container ${(0,src/* quote */.hD)(name)} in task definition ${family} does not expose port ${port} ` +
             `(${ports.length ? `its ports: ${ports.join(', ')}` : 'it has no portMappings'}); ` +
-            (source.portFrom === 'service' ? 'add the port mapping or set container-port' : 'use one of its ports'), inputOf(source.portFrom, 'ContainerPort'));
+            (source.portFrom === 'service'
+                ? 'add the port mapping or set container-port'
+                : 'use one of its ports'), inputOf(source.portFrom, 'ContainerPort'));
     }
 }
 /** Fill in the task definition and serialise for CreateDeployment's AppSpecContent. */
@@ -198,7 +206,10 @@ function appSpecContent(appspec, taskDefinitionArn) {
             {
                 TargetService: {
                     ...appspec.Resources[0].TargetService,
-                    Properties: { ...appspec.Resources[0].TargetService.Properties, TaskDefinition: taskDefinitionArn },
+                    Properties: {
+                        ...appspec.Resources[0].TargetService.Properties,
+                        TaskDefinition: taskDefinitionArn,
+                    },
                 },
             },
         ],
@@ -278,7 +289,7 @@ function readStructured(workspace, file, input) {
     }
     catch (err) {
         const code = err.code;
-        throw new src/* ConfigurationError */.j1(`input "${input}": cannot read ${file} (${code === 'ENOENT' ? 'no such file' : code ?? 'error'}): ` +
+        throw new src/* ConfigurationError */.j1(`input "${input}": cannot read ${file} (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')}): ` +
             `give a path relative to the workspace`, input);
     }
     return parseStructured(text, file, input);
@@ -288,7 +299,7 @@ function parseStructured(text, file, input) {
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
     const first = doc.errors[0];
     if (first) {
-        const pos = first.linePos?.[0];
+        const pos = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
         const where = pos ? `${file}:${pos.line}` : file;
         const what = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
         throw new src/* ConfigurationError */.j1(`input "${input}": ${where}: not valid JSON or YAML: ${what}`, input);
@@ -421,7 +432,8 @@ class ProgressTracker {
         const s = this.last;
         if (!s)
             return 'nothing seen yet';
-        const current = s.events.find((e) => e.status === 'InProgress') ?? [...s.events].reverse().find((e) => e.status !== 'Pending');
+        const current = s.events.find((e) => e.status === 'InProgress') ??
+            [...s.events].reverse().find((e) => e.status !== 'Pending');
         return [s.status, current ? `${current.name} ${current.status}` : undefined].filter(Boolean).join(', ');
     }
 }
@@ -543,7 +555,10 @@ async function follow(opts, deps) {
                 if (opts.until === 'ready' && (!smokeWanted || smoke?.ok))
                     return { done: true, value: st };
                 if (smokeWanted && smoke?.ok && !continued) {
-                    await deps.codedeploy.send(new dist_cjs/* ContinueDeploymentCommand */.Md$({ deploymentId: opts.deploymentId, deploymentWaitType: 'READY_WAIT' }));
+                    await deps.codedeploy.send(new dist_cjs/* ContinueDeploymentCommand */.Md$({
+                        deploymentId: opts.deploymentId,
+                        deploymentWaitType: 'READY_WAIT',
+                    }));
                     continued = true;
                     deps.log(`continued ${opts.deploymentId}: the smoke test passed, shifting production traffic to green`);
                 }
@@ -851,7 +866,8 @@ async function run(config, deps, report) {
                 await deps.codedeploy.send(new dist_cjs/* ContinueDeploymentCommand */.Md$({ deploymentId: id, deploymentWaitType: 'READY_WAIT' }));
             }
             catch (err) {
-                if (errName(err) === 'DeploymentIsNotInReadyStateException' || errName(err) === 'DeploymentAlreadyCompletedException')
+                if (errName(err) === 'DeploymentIsNotInReadyStateException' ||
+                    errName(err) === 'DeploymentAlreadyCompletedException')
                     throw new src/* OperationError */.OK(`cannot continue ${id}: ${errName(err)}: ${err.message} (is it waiting in Ready? see ${report.consoleUrl})`);
                 throw err;
             }
@@ -877,7 +893,11 @@ async function run(config, deps, report) {
             deps.log.notice(`${config.taskDefinitionFile}: dropped ${dropped.join(', ')} (DescribeTaskDefinition output that RegisterTaskDefinition does not accept)`);
         desired = applyImages(taskDefinition, config.containerImages);
     }
-    const overrides = { containerName: config.containerName, containerPort: config.containerPort, hooks: config.hooks };
+    const overrides = {
+        containerName: config.containerName,
+        containerPort: config.containerPort,
+        hooks: config.hooks,
+    };
     let plan;
     if (config.appspecFile)
         plan = appSpecFromFile(readStructured(config.workspace, config.appspecFile, 'appspec'), overrides);
@@ -979,7 +999,13 @@ async function run(config, deps, report) {
     report.deploymentId = deploymentId;
     report.status = 'Created';
     report.consoleUrl = codeDeployConsoleUrl(config.region, deploymentId);
-    deps.save({ deploymentId, applicationName: config.application, onCancel: config.onCancel, region: config.region, finished: false });
+    deps.save({
+        deploymentId,
+        applicationName: config.application,
+        onCancel: config.onCancel,
+        region: config.region,
+        finished: false,
+    });
     deps.setOutputs({ 'deployment-id': deploymentId, 'console-url': report.consoleUrl, status: 'Created' });
     deps.log.info(`created deployment ${deploymentId} of ${taskDefinitionArn} (${configName}): ${report.consoleUrl}`);
     if (config.waitFor === 'created') {
@@ -1009,7 +1035,14 @@ async function handleActive(config, deps, deadline, targetId, followDeps) {
         else {
             deps.log.info(`deployment ${active} is active in ${config.deploymentGroup}; waiting for it to end (if-deployment-active: wait)`);
         }
-        const r = await follow({ deploymentId: active, targetId, intervalMs: config.pollIntervalMs, deadline, until: 'final', label: `active ${active}` }, { ...followDeps, probe: undefined });
+        const r = await follow({
+            deploymentId: active,
+            targetId,
+            intervalMs: config.pollIntervalMs,
+            deadline,
+            until: 'final',
+            label: `active ${active}`,
+        }, { ...followDeps, probe: undefined });
         deps.log.info(`active deployment ${activeOutcomeText(r)}`);
     }
     throw new src/* OperationError */.OK(`deployments kept starting in ${config.deploymentGroup}; gave up after 5 rounds`);
@@ -1019,7 +1052,9 @@ function failedEventText(events) {
     if (!failed)
         return undefined;
     const d = failed.diagnostics;
-    const detail = [d?.errorCode, d?.scriptName ? `hook ${d.scriptName}` : undefined, d?.message].filter(Boolean).join(': ');
+    const detail = [d?.errorCode, d?.scriptName ? `hook ${d.scriptName}` : undefined, d?.message]
+        .filter(Boolean)
+        .join(': ');
     return `${failed.name} failed${detail ? `: ${detail}` : ''}`;
 }
 async function followToEnd(config, deps, report, target, followDeps) {
@@ -1059,7 +1094,12 @@ async function followToEnd(config, deps, report, target, followDeps) {
             else {
                 what = `left deployment ${target.deploymentId} running (on-cancel: leave): ${report.consoleUrl ?? ''}`;
             }
-            deps.save({ deploymentId: target.deploymentId, onCancel: config.onCancel, region: config.region, finished: true });
+            deps.save({
+                deploymentId: target.deploymentId,
+                onCancel: config.onCancel,
+                region: config.region,
+                finished: true,
+            });
             report.error = `${why}: ${what}`;
             throw new src/* OperationError */.OK(report.error);
         }
@@ -1069,7 +1109,12 @@ async function followToEnd(config, deps, report, target, followDeps) {
     report.timeline = result.tracker.timeline;
     report.smoke = result.smoke;
     setStatus(result.status);
-    deps.save({ deploymentId: target.deploymentId, onCancel: config.onCancel, region: config.region, finished: true });
+    deps.save({
+        deploymentId: target.deploymentId,
+        onCancel: config.onCancel,
+        region: config.region,
+        finished: true,
+    });
     if (result.status === 'Succeeded') {
         report.outcome = 'succeeded';
         deps.log.info(`deployment ${target.deploymentId} succeeded: ${config.serviceName} runs the new task set`);
@@ -1193,7 +1238,9 @@ async function probe(test, deps = {}) {
         }
         catch (err) {
             lastStatus = undefined;
-            lastError = err.cause ? String(err.cause.message ?? err.cause) : err.message;
+            lastError = err.cause
+                ? String(err.cause.message ?? err.cause)
+                : err.message;
         }
         if (now() + interval > deadline)
             break;
@@ -1232,19 +1279,28 @@ const HEADLINE = {
 function renderSummary(r, builder = new src/* SummaryBuilder */.CF()) {
     builder.heading(`ECS blue/green: ${r.cluster}/${r.service}`);
     builder.paragraph(`**${HEADLINE[r.outcome]}**${r.error ? ` — ${r.error}` : ''}`);
-    const link = (text, url) => (text && url ? `[${text}](${url})` : text);
+    const link = (text, url) => text && url ? `[${text}](${url})` : text;
     builder.table(['', ''], [
         ['Deployment', link(r.deploymentId, r.consoleUrl) ?? '—'],
         ['Status', r.status ?? '—'],
-        ['Task definition', r.taskDefinitionArn ? `${r.taskDefinitionArn}${r.registered === false ? ' (unchanged, not re-registered)' : ''}` : '—'],
-        ...(r.rollbackDeploymentId ? [['Rollback', `${r.rollbackDeploymentId} (${r.rollbackStatus ?? 'unknown'})`]] : []),
+        [
+            'Task definition',
+            r.taskDefinitionArn
+                ? `${r.taskDefinitionArn}${r.registered === false ? ' (unchanged, not re-registered)' : ''}`
+                : '—',
+        ],
+        ...(r.rollbackDeploymentId
+            ? [['Rollback', `${r.rollbackDeploymentId} (${r.rollbackStatus ?? 'unknown'})`]]
+            : []),
         ...(r.smoke ? [['Smoke test', r.smoke.text]] : []),
         ['Service', link(`${r.cluster}/${r.service}`, r.ecsConsoleUrl) ?? ''],
     ]);
     if (r.events.length) {
         builder.heading('Lifecycle events', 3);
         builder.table(['Event', 'Status', 'Duration'], r.events.map((e) => {
-            const d = e.startTime ? eventDuration(e, e.startTime.getTime(), e.endTime?.getTime() ?? Date.now()) : undefined;
+            const d = e.startTime
+                ? eventDuration(e, e.startTime.getTime(), e.endTime?.getTime() ?? Date.now())
+                : undefined;
             return [e.name, e.status, d !== undefined && e.status !== 'Pending' ? (0,src/* formatDuration */.a3)(d) : ''];
         }));
     }

@@ -1,0 +1,205 @@
+import { jest } from '@jest/globals';
+import {
+  BatchGetDeploymentTargetsCommand,
+  CodeDeployClient,
+  ContinueDeploymentCommand,
+  GetDeploymentCommand,
+  ListDeploymentTargetsCommand,
+  StopDeploymentCommand,
+} from '@aws-sdk/client-codedeploy';
+import { PollCancelledError, PollTimeoutError } from '@oaktree/aws';
+import { mockClient } from 'aws-sdk-client-mock';
+import { follow } from './follow.js';
+import type { SmokeTest } from './inputs.js';
+import { fakeClock } from './testing.js';
+
+const cd = mockClient(CodeDeployClient);
+const client = new CodeDeployClient({ region: 'us-east-1' });
+
+type Step = {
+  status: string;
+  events?: Array<[string, string]>;
+  weights?: [number, number];
+  rollback?: string;
+};
+
+/** Script the deployment: each GetDeployment returns the next step (the last repeats). */
+function script(steps: Step[]) {
+  let i = 0;
+  let current = steps[0]!;
+  cd.on(GetDeploymentCommand).callsFake(() => {
+    current = steps[Math.min(i++, steps.length - 1)]!;
+    return {
+      deploymentInfo: {
+        deploymentId: 'd-AAAAAAAAA',
+        status: current.status,
+        rollbackInfo: current.rollback ? { rollbackDeploymentId: current.rollback } : undefined,
+        errorInformation:
+          current.status === 'Failed'
+            ? { code: 'HOOK_EXECUTION_FAILURE', message: 'hook failed' }
+            : undefined,
+      },
+    };
+  });
+  cd.on(ListDeploymentTargetsCommand).callsFake(() => {
+    if (current.status === 'Created') {
+      const e = new Error('not started');
+      e.name = 'DeploymentNotStartedException';
+      throw e;
+    }
+    return { targetIds: ['shop:web'] };
+  });
+  cd.on(BatchGetDeploymentTargetsCommand).callsFake(() => ({
+    deploymentTargets: [
+      {
+        ecsTarget: {
+          lifecycleEvents: (current.events ?? []).map(([n, s]) => ({ lifecycleEventName: n, status: s })),
+          taskSetsInfo: current.weights
+            ? [
+                { taskSetLabel: 'Blue', trafficWeight: current.weights[0] },
+                { taskSetLabel: 'Green', trafficWeight: current.weights[1] },
+              ]
+            : [],
+        },
+      },
+    ],
+  }));
+}
+
+beforeEach(() => cd.reset());
+
+const base = { deploymentId: 'd-AAAAAAAAA', targetId: 'shop:web', intervalMs: 5000, jitterMs: 0 };
+
+test('follows to Succeeded, treats DeploymentNotStarted as not yet, lists targets once, one line per change', async () => {
+  script([
+    { status: 'Created' },
+    { status: 'Created' },
+    { status: 'InProgress', events: [['Install', 'InProgress']] },
+    {
+      status: 'InProgress',
+      events: [
+        ['Install', 'Succeeded'],
+        ['AllowTraffic', 'InProgress'],
+      ],
+      weights: [50, 50],
+    },
+    {
+      status: 'Succeeded',
+      events: [
+        ['Install', 'Succeeded'],
+        ['AllowTraffic', 'Succeeded'],
+      ],
+      weights: [0, 100],
+    },
+  ]);
+  const clock = fakeClock();
+  const lines: string[] = [];
+  const r = await follow(
+    { ...base, until: 'final' },
+    { codedeploy: client, log: (l) => lines.push(l), ...clock },
+  );
+  expect(r.status).toBe('Succeeded');
+  expect(cd.commandCalls(GetDeploymentCommand)).toHaveLength(5);
+  // target calls are skipped while Created; the id is listed once
+  expect(cd.commandCalls(ListDeploymentTargetsCommand)).toHaveLength(1);
+  expect(cd.commandCalls(BatchGetDeploymentTargetsCommand)).toHaveLength(3);
+  expect(lines.map((l) => l.replace(/^\[[^\]]+\] /, ''))).toEqual([
+    'deployment d-AAAAAAAAA: Created',
+    'deployment d-AAAAAAAAA: InProgress',
+    '  Install: InProgress',
+    '  Install: Succeeded in 5s',
+    '  AllowTraffic: InProgress',
+    '  traffic: BLUE 50% / GREEN 50%',
+    'deployment d-AAAAAAAAA: Succeeded',
+    '  AllowTraffic: Succeeded in 5s',
+    '  traffic: BLUE 0% / GREEN 100%',
+  ]);
+});
+
+const smokeTest: SmokeTest = {
+  url: 'http://127.0.0.1:1/health',
+  accept: [{ code: 200 }],
+  acceptText: '200',
+  timeoutMs: 10_000,
+};
+const readySteps: Step[] = [
+  { status: 'InProgress', events: [['AllowTestTraffic', 'InProgress']] },
+  { status: 'Ready', events: [['AllowTestTraffic', 'Succeeded']] },
+];
+
+test('smoke test passes at Ready: ContinueDeployment(READY_WAIT), then on to Succeeded', async () => {
+  script([
+    ...readySteps,
+    { status: 'Ready', events: [['AllowTestTraffic', 'Succeeded']] },
+    { status: 'Succeeded' },
+  ]);
+  cd.on(ContinueDeploymentCommand).resolves({});
+  const probe = jest.fn(async () => ({ ok: true, attempts: 1, durationMs: 5, text: 'smoke test passed' }));
+  const r = await follow(
+    { ...base, until: 'final', smokeTest },
+    { codedeploy: client, log: () => {}, probe, ...fakeClock() },
+  );
+  expect(probe).toHaveBeenCalledTimes(1);
+  expect(cd.commandCalls(ContinueDeploymentCommand)[0]!.args[0].input).toEqual({
+    deploymentId: 'd-AAAAAAAAA',
+    deploymentWaitType: 'READY_WAIT',
+  });
+  expect(cd.commandCalls(ContinueDeploymentCommand)).toHaveLength(1);
+  expect(r).toMatchObject({ status: 'Succeeded', continued: true, stoppedForSmoke: false });
+});
+
+test('smoke test fails: StopDeployment with rollback, never continue, follow to Stopped', async () => {
+  script([...readySteps, { status: 'Stopped', rollback: 'd-RRRRRRRRR' }]);
+  cd.on(StopDeploymentCommand).resolves({ status: 'Pending' });
+  const probe = jest.fn(async () => ({
+    ok: false,
+    attempts: 3,
+    durationMs: 5,
+    text: 'smoke test failed: 503',
+  }));
+  const r = await follow(
+    { ...base, until: 'final', smokeTest },
+    { codedeploy: client, log: () => {}, probe, ...fakeClock() },
+  );
+  expect(cd.commandCalls(StopDeploymentCommand)[0]!.args[0].input).toEqual({
+    deploymentId: 'd-AAAAAAAAA',
+    autoRollbackEnabled: true,
+  });
+  expect(cd.commandCalls(ContinueDeploymentCommand)).toHaveLength(0);
+  expect(r).toMatchObject({ status: 'Stopped', stoppedForSmoke: true });
+});
+
+test('until ready returns at Ready without continuing', async () => {
+  script(readySteps);
+  const r = await follow({ ...base, until: 'ready' }, { codedeploy: client, log: () => {}, ...fakeClock() });
+  expect(r.status).toBe('Ready');
+  expect(cd.commandCalls(ContinueDeploymentCommand)).toHaveLength(0);
+});
+
+test('a deadline ends the wait with PollTimeoutError naming what was last seen', async () => {
+  script([{ status: 'InProgress', events: [['Install', 'InProgress']] }]);
+  const clock = fakeClock();
+  const p = follow(
+    { ...base, until: 'final', deadline: clock.now() + 60_000 },
+    { codedeploy: client, log: () => {}, ...clock },
+  );
+  await expect(p).rejects.toBeInstanceOf(PollTimeoutError);
+  await expect(p).rejects.toThrow(/last seen: InProgress, Install InProgress/);
+});
+
+test('an abort signal ends the wait with PollCancelledError', async () => {
+  script([{ status: 'InProgress' }]);
+  const ac = new AbortController();
+  const clock = fakeClock();
+  let n = 0;
+  const sleep = async (ms: number) => {
+    clock.advance(ms);
+    if (++n === 2) ac.abort('SIGTERM');
+  };
+  await expect(
+    follow(
+      { ...base, until: 'final' },
+      { codedeploy: client, log: () => {}, now: clock.now, sleep, signal: ac.signal },
+    ),
+  ).rejects.toBeInstanceOf(PollCancelledError);
+});
