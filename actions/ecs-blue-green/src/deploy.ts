@@ -617,7 +617,7 @@ async function followToEnd(
       );
     return;
   }
-  const first = reasons[0] ?? `status ${result.status}`;
+  const first = reasons.length ? reasons.slice(0, 2).join('; ') : `status ${result.status}`;
   report.error =
     `deployment ${target.deploymentId} ${result.status === 'Stopped' ? 'was stopped' : 'failed'}: ${first}` +
     (rollbackId ? `; rolled back by ${rollbackId} (${report.rollbackStatus ?? 'unknown'})` : '') +
