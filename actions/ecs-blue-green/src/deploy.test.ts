@@ -1,0 +1,317 @@
+import {
+  BatchGetDeploymentTargetsCommand,
+  CodeDeployClient,
+  CreateDeploymentCommand,
+  GetDeploymentCommand,
+  GetDeploymentConfigCommand,
+  GetDeploymentGroupCommand,
+  ListDeploymentTargetsCommand,
+  ListDeploymentsCommand,
+  StopDeploymentCommand,
+} from '@aws-sdk/client-codedeploy';
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+} from '@aws-sdk/client-ecs';
+import { ConfigurationError, OperationError } from '@oaktree/action-kit';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DESCRIPTION_LIMIT, run, truncateDescription, type Deps, type Report } from './deploy.js';
+import { readConfig, type Config } from './inputs.js';
+import type { SavedDeployment } from './state.js';
+import { fakeClock } from './testing.js';
+
+const ecsMock = mockClient(ECSClient);
+const cdMock = mockClient(CodeDeployClient);
+
+function awsError(name: string): Error {
+  const e = new Error(`${name} from the mock`);
+  e.name = name;
+  return e;
+}
+
+/** Build a Config through the real reader from plain inputs. */
+async function cfg(inputs: Record<string, string> = {}): Promise<Config> {
+  const { Inputs } = await import('@oaktree/action-kit');
+  const all: Record<string, string> = {
+    cluster: 'shop',
+    service: 'web',
+    'task-definition-arn': 'web:1',
+    region: 'eu-west-1',
+    ...inputs,
+  };
+  return readConfig(new Inputs((n) => all[n] ?? ''), { GITHUB_WORKSPACE: '/tmp' });
+}
+
+const service = {
+  serviceName: 'web',
+  status: 'ACTIVE',
+  deploymentController: { type: 'CODE_DEPLOY' as const },
+  loadBalancers: [{ containerName: 'web', containerPort: 80, targetGroupArn: 'tg' }],
+};
+const group = {
+  computePlatform: 'ECS' as const,
+  deploymentStyle: {
+    deploymentType: 'BLUE_GREEN' as const,
+    deploymentOption: 'WITH_TRAFFIC_CONTROL' as const,
+  },
+  ecsServices: [{ clusterName: 'shop', serviceName: 'web' }],
+  deploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce',
+};
+
+function happyAws() {
+  ecsMock.on(DescribeServicesCommand).resolves({ services: [service] });
+  ecsMock.on(DescribeTaskDefinitionCommand).resolves({
+    taskDefinition: {
+      family: 'web',
+      taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:1',
+      containerDefinitions: [{ name: 'web', portMappings: [{ containerPort: 80 }] }],
+    },
+  });
+  cdMock.on(GetDeploymentGroupCommand).resolves({ deploymentGroupInfo: group });
+  cdMock.on(ListDeploymentsCommand).resolves({ deployments: [] });
+  cdMock.on(CreateDeploymentCommand).resolves({ deploymentId: 'd-AAAAAAAAA' });
+}
+
+function harness(signal?: AbortSignal) {
+  const clock = fakeClock();
+  const lines: string[] = [];
+  const saved: SavedDeployment[] = [];
+  const outputs: Record<string, string | undefined> = {};
+  const deps: Deps = {
+    ecs: new ECSClient({ region: 'eu-west-1' }),
+    codedeploy: new CodeDeployClient({ region: 'eu-west-1' }),
+    log: {
+      info: (l) => lines.push(l),
+      notice: (l) => lines.push(`notice: ${l}`),
+      warning: (l) => lines.push(`warning: ${l}`),
+    },
+    setOutputs: (o) => Object.assign(outputs, o),
+    save: (s) => saved.push(s),
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 0,
+    signal,
+  };
+  const report: Report = {
+    command: 'deploy',
+    cluster: 'shop',
+    service: 'web',
+    region: 'eu-west-1',
+    events: [],
+    timeline: [],
+    reasons: [],
+    outcome: 'invalid',
+  };
+  return { deps, lines, saved, outputs, report, clock };
+}
+
+beforeEach(() => {
+  ecsMock.reset();
+  cdMock.reset();
+});
+
+function noMutation() {
+  expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
+  expect(cdMock.commandCalls(CreateDeploymentCommand)).toHaveLength(0);
+  expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+}
+
+test.each([
+  ['a non-ECS group', { ...group, computePlatform: 'Server' as const }, /deploys to Server, not ECS/],
+  [
+    'an in-place group',
+    { ...group, deploymentStyle: { deploymentType: 'IN_PLACE' as const } },
+    /deployment type is IN_PLACE, not BLUE_GREEN/,
+  ],
+  [
+    'a group of another service',
+    { ...group, ecsServices: [{ clusterName: 'shop', serviceName: 'api' }] },
+    /it targets shop\/api, not shop\/web/,
+  ],
+])(
+  '%s is a configuration error naming codedeploy-deployment-group, before any mutation',
+  async (_name, g, message) => {
+    happyAws();
+    cdMock.on(GetDeploymentGroupCommand).resolves({ deploymentGroupInfo: g });
+    const h = harness();
+    const err = await run(await cfg(), h.deps, h.report).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigurationError);
+    expect((err as ConfigurationError).input).toBe('codedeploy-deployment-group');
+    expect((err as Error).message).toMatch(message);
+    noMutation();
+  },
+);
+
+test('a service not deployed by CodeDeploy names the service input', async () => {
+  happyAws();
+  ecsMock
+    .on(DescribeServicesCommand)
+    .resolves({ services: [{ ...service, deploymentController: { type: 'ECS' } }] });
+  const h = harness();
+  await expect(run(await cfg(), h.deps, h.report)).rejects.toThrow(
+    /^input "service": service web uses the ECS deployment controller, not CODE_DEPLOY/,
+  );
+  noMutation();
+});
+
+test('a missing application names codedeploy-application', async () => {
+  happyAws();
+  cdMock.on(GetDeploymentGroupCommand).rejects(awsError('ApplicationDoesNotExistException'));
+  const h = harness();
+  await expect(run(await cfg(), h.deps, h.report)).rejects.toThrow(
+    /^input "codedeploy-application" is "AppECS-shop-web": no such CodeDeploy application/,
+  );
+  noMutation();
+});
+
+test('a custom deployment config that does not exist names deployment-config; one that does sets the default timeout', async () => {
+  happyAws();
+  cdMock.on(GetDeploymentConfigCommand).rejects(awsError('DeploymentConfigDoesNotExistException'));
+  let h = harness();
+  await expect(run(await cfg({ 'deployment-config': 'Mine.Linear' }), h.deps, h.report)).rejects.toThrow(
+    /^input "deployment-config" is "Mine.Linear"/,
+  );
+  noMutation();
+
+  // 20% every 4 minutes: 4 more steps after the first = 16 minutes; + 30 = 46 minutes
+  cdMock.on(GetDeploymentConfigCommand).resolves({
+    deploymentConfigInfo: {
+      trafficRoutingConfig: {
+        type: 'TimeBasedLinear',
+        timeBasedLinear: { linearInterval: 4, linearPercentage: 20 },
+      },
+    },
+  });
+  cdMock.on(GetDeploymentCommand).resolves({ deploymentInfo: { status: 'InProgress' } });
+  cdMock.on(ListDeploymentTargetsCommand).resolves({ targetIds: ['shop:web'] });
+  cdMock
+    .on(BatchGetDeploymentTargetsCommand)
+    .resolves({ deploymentTargets: [{ ecsTarget: { lifecycleEvents: [] } }] });
+  cdMock.on(StopDeploymentCommand).resolves({ status: 'Pending' });
+  h = harness();
+  const start = h.clock.now();
+  const err = await run(await cfg({ 'deployment-config': 'Mine.Linear' }), h.deps, h.report).catch(
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(OperationError);
+  expect((err as Error).message).toMatch(
+    /^timed out after 46m\d\ds \(timeout-minutes\): stopped deployment d-AAAAAAAAA with rollback/,
+  );
+  expect(h.clock.now() - start).toBeGreaterThanOrEqual(46 * 60_000);
+  expect(h.clock.now() - start).toBeLessThan(47 * 60_000);
+  expect(h.outputs.status).toBe('Stopped');
+  expect(h.saved.at(-1)).toMatchObject({ deploymentId: 'd-AAAAAAAAA', finished: true });
+});
+
+test('CreateDeployment gets the appspec content, truncated description and the auto-rollback override', async () => {
+  happyAws();
+  const h = harness();
+  await run(
+    await cfg({
+      'wait-for': 'created',
+      description: 'x'.repeat(600),
+      'auto-rollback-events': 'DEPLOYMENT_FAILURE, deployment_stop_on_alarm',
+    }),
+    h.deps,
+    h.report,
+  );
+  const input = cdMock.commandCalls(CreateDeploymentCommand)[0]!.args[0].input;
+  expect(input.description).toHaveLength(DESCRIPTION_LIMIT);
+  expect(input.autoRollbackConfiguration).toEqual({
+    enabled: true,
+    events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'],
+  });
+  expect(input.revision?.revisionType).toBe('AppSpecContent');
+  expect(
+    JSON.parse(input.revision!.appSpecContent!.content!).Resources[0].TargetService.Properties.TaskDefinition,
+  ).toBe('arn:aws:ecs:eu-west-1:123456789012:task-definition/web:1');
+  expect(h.saved.at(-1)).toMatchObject({ finished: true }); // wait-for created: main is done, post must not stop it
+  expect(h.report.outcome).toBe('created');
+  expect(truncateDescription('short')).toBe('short');
+});
+
+test('cancel: StopDeployment with rollback; DeploymentAlreadyCompleted counts as done; leave does not stop', async () => {
+  happyAws();
+  cdMock.on(GetDeploymentCommand).resolves({ deploymentInfo: { status: 'InProgress' } });
+  cdMock.on(ListDeploymentTargetsCommand).resolves({ targetIds: ['shop:web'] });
+  cdMock.on(BatchGetDeploymentTargetsCommand).resolves({ deploymentTargets: [{ ecsTarget: {} }] });
+  cdMock.on(StopDeploymentCommand).rejects(awsError('DeploymentAlreadyCompletedException'));
+  const ac = new AbortController();
+  ac.abort('SIGINT');
+  let h = harness(ac.signal);
+  await expect(run(await cfg(), h.deps, h.report)).rejects.toThrow(
+    'cancelled (SIGINT): deployment d-AAAAAAAAA had already ended',
+  );
+  expect(cdMock.commandCalls(StopDeploymentCommand)[0]!.args[0].input).toEqual({
+    deploymentId: 'd-AAAAAAAAA',
+    autoRollbackEnabled: true,
+  });
+  expect(h.report.outcome).toBe('cancelled');
+
+  cdMock.resetHistory();
+  h = harness(ac.signal);
+  await expect(run(await cfg({ 'on-cancel': 'leave' }), h.deps, h.report)).rejects.toThrow(
+    /left deployment d-AAAAAAAAA running \(on-cancel: leave\)/,
+  );
+  expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+});
+
+test('a failure reads the ECS service events and stopped-task reasons', async () => {
+  happyAws();
+  const recent = new Date(1_700_000_000_000 + 1000);
+  ecsMock.on(DescribeServicesCommand).resolves({
+    services: [
+      {
+        ...service,
+        events: [
+          { createdAt: recent, message: '(service web) failed to launch a task: CannotPullContainerError' },
+        ],
+      },
+    ],
+  });
+  ecsMock
+    .on(ListTasksCommand)
+    .resolves({ taskArns: ['arn:aws:ecs:eu-west-1:123456789012:task/shop/abc123'] });
+  ecsMock.on(DescribeTasksCommand).resolves({
+    tasks: [
+      {
+        taskArn: 'arn:aws:ecs:eu-west-1:123456789012:task/shop/abc123',
+        stoppedAt: recent,
+        stoppedReason: 'Essential container in task exited',
+        containers: [
+          { name: 'web', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' },
+        ],
+      },
+    ],
+  });
+  cdMock.on(GetDeploymentCommand).resolves({
+    deploymentInfo: {
+      status: 'Failed',
+      errorInformation: { code: 'ECS_UPDATE_ERROR', message: 'tasks failed to start' },
+    },
+  });
+  cdMock.on(ListDeploymentTargetsCommand).resolves({ targetIds: ['shop:web'] });
+  cdMock.on(BatchGetDeploymentTargetsCommand).resolves({
+    deploymentTargets: [
+      { ecsTarget: { lifecycleEvents: [{ lifecycleEventName: 'Install', status: 'Failed' }] } },
+    ],
+  });
+  const h = harness();
+  await expect(run(await cfg(), h.deps, h.report)).rejects.toThrow(
+    /^deployment d-AAAAAAAAA failed: Install failed; errorInformation: ECS_UPDATE_ERROR: tasks failed to start/,
+  );
+  expect(ecsMock.commandCalls(ListTasksCommand)[0]!.args[0].input).toMatchObject({
+    cluster: 'shop',
+    serviceName: 'web',
+    desiredStatus: 'STOPPED',
+  });
+  expect(h.lines).toContain(
+    '  abc123: Essential container in task exited; web: OutOfMemoryError: Container killed due to memory usage',
+  );
+  expect(h.lines.some((l) => l.includes('CannotPullContainerError'))).toBe(true);
+  expect(h.report.ecs?.stoppedTasks).toHaveLength(1);
+});
