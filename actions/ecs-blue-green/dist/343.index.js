@@ -415,7 +415,7 @@ class ProgressTracker {
             if (!this.firstSeen.has(e.name))
                 this.firstSeen.set(e.name, this.now());
             const took = eventDuration(e, this.firstSeen.get(e.name), this.now());
-            const ended = ['Succeeded', 'Failed', 'Skipped'].includes(e.status);
+            const ended = e.status === 'Succeeded' || e.status === 'Failed';
             this.add(`  ${e.name}: ${e.status}${ended && took !== undefined ? ` in ${(0,src/* formatDuration */.a3)(took)}` : ''}`, out);
         }
         if (snap.weights && snap.weights.green !== undefined) {
@@ -1169,7 +1169,10 @@ async function followToEnd(config, deps, report, target, followDeps) {
             }, { ...followDeps, probe: undefined });
             report.rollbackStatus = rb.status;
             for (const t of rb.tracker.timeline)
-                report.timeline.push({ atMs: t.atMs + (rb.tracker.start - result.tracker.start), text: t.text });
+                report.timeline.push({
+                    atMs: t.atMs + (rb.tracker.start - result.tracker.start),
+                    text: t.text.startsWith('rollback ') ? t.text : `rollback ${rollbackId}: ${t.text.trim()}`,
+                });
         }
         catch (err) {
             if (!(err instanceof aws_src/* PollCancelledError */.xJ || err instanceof aws_src/* PollTimeoutError */.t5))

@@ -600,7 +600,10 @@ async function followToEnd(
       );
       report.rollbackStatus = rb.status;
       for (const t of rb.tracker.timeline)
-        report.timeline.push({ atMs: t.atMs + (rb.tracker.start - result.tracker.start), text: t.text });
+        report.timeline.push({
+          atMs: t.atMs + (rb.tracker.start - result.tracker.start),
+          text: t.text.startsWith('rollback ') ? t.text : `rollback ${rollbackId}: ${t.text.trim()}`,
+        });
     } catch (err) {
       if (!(err instanceof PollCancelledError || err instanceof PollTimeoutError)) throw err;
       report.rollbackStatus = 'unknown (stopped following)';

@@ -116,7 +116,7 @@ export class ProgressTracker {
       if (before === undefined && e.status === 'Pending') continue; // not news
       if (!this.firstSeen.has(e.name)) this.firstSeen.set(e.name, this.now());
       const took = eventDuration(e, this.firstSeen.get(e.name)!, this.now());
-      const ended = ['Succeeded', 'Failed', 'Skipped'].includes(e.status);
+      const ended = e.status === 'Succeeded' || e.status === 'Failed';
       this.add(
         `  ${e.name}: ${e.status}${ended && took !== undefined ? ` in ${formatDuration(took)}` : ''}`,
         out,
