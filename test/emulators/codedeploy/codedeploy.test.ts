@@ -234,6 +234,14 @@ test('success: Created > InProgress > Baking > Succeeded, every event in order, 
   ).deploymentGroupInfo!;
   expect(group.lastSuccessfulDeployment).toMatchObject({ deploymentId: id, status: 'Succeeded' });
   expect(group.lastSuccessfulDeployment!.endTime).toBeInstanceOf(Date);
+  expect(group.blueGreenDeploymentConfiguration).toEqual({
+    deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT', waitTimeInMinutes: 0 },
+    terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 3 },
+  });
+  expect(group).toMatchObject({
+    computePlatform: 'ECS',
+    ecsServices: [{ clusterName: 'web', serviceName: 'api' }],
+  });
   expect(emu.calls.filter((c) => c.operation === 'CreateDeployment')).toHaveLength(1);
   expect(emu.calls[0]).toMatchObject({ operation: 'CreateApplication', input: { applicationName: APP } });
 
@@ -436,7 +444,10 @@ test('StopDeployment: stops with rollback mid-deployment; on a finished deployme
   await follow(cd, id, (d) => d.status === 'InProgress');
   // BeforeInstall runs: no green task set yet
   const before = await target(cd, id);
-  expect(before.lifecycleEvents![0]).toMatchObject({ lifecycleEventName: 'BeforeInstall', status: 'InProgress' });
+  expect(before.lifecycleEvents![0]).toMatchObject({
+    lifecycleEventName: 'BeforeInstall',
+    status: 'InProgress',
+  });
   expect(before.taskSetsInfo!.map((s) => `${s.taskSetLabel}:${s.trafficWeight}`)).toEqual(['Blue:100']);
   const out = await cd.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
   expect(out.status).toBe('Succeeded');
@@ -687,10 +698,14 @@ test('reset forgets everything; the server stops by itself after maxLifetimeMs',
 
 test('raw protocol: unknown operation and bad JSON answer AWS JSON errors', async () => {
   const { emu } = await setup();
-  const post = (target: string, body: string) =>
+  const post = (target: string, body: string, region = 'us-east-1') =>
     fetch(emu.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': target,
+        authorization: `AWS4-HMAC-SHA256 Credential=AKID/20260101/${region}/codedeploy/aws4_request, SignedHeaders=host, Signature=00`,
+      },
       body,
     });
   const unknown = await post('CodeDeploy_20141006.DeleteEverything', '{}');
@@ -705,4 +720,13 @@ test('raw protocol: unknown operation and bad JSON answer AWS JSON errors', asyn
   );
   const body = (await ok.json()) as { deploymentConfigInfo: { createTime: unknown } };
   expect(typeof body.deploymentConfigInfo.createTime).toBe('number'); // epoch seconds on the wire
+  const wrongRegion = await post('CodeDeploy_20141006.ListApplications', '{}', 'eu-west-1');
+  expect(wrongRegion.status).toBe(400);
+  expect(await wrongRegion.json()).toMatchObject({ __type: 'InvalidSignatureException' });
+  const unsigned = await fetch(emu.url, {
+    method: 'POST',
+    headers: { 'x-amz-target': 'CodeDeploy_20141006.ListApplications' },
+    body: '{}',
+  });
+  expect(await unsigned.json()).toMatchObject({ __type: 'MissingAuthenticationTokenException' });
 });

@@ -510,7 +510,24 @@ export class CodeDeployModel {
       id: randomUUID(),
       app: app.name,
       name,
-      raw: { ...input, deploymentConfigName: configName },
+      raw: {
+        ...input,
+        deploymentConfigName: configName,
+        // what the API answers for options left out
+        blueGreenDeploymentConfiguration: {
+          ...bg,
+          deploymentReadyOption: {
+            actionOnTimeout: 'CONTINUE_DEPLOYMENT',
+            waitTimeInMinutes: 0,
+            ...(isObject(ready) ? ready : {}),
+          },
+          terminateBlueInstancesOnDeploymentSuccess: {
+            action: 'TERMINATE',
+            terminationWaitTimeInMinutes: 0,
+            ...term,
+          },
+        },
+      },
       configName,
       cluster,
       service,
