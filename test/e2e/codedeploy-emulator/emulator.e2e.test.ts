@@ -206,3 +206,28 @@ test('a deployment group needs an existing ECS service with the CODE_DEPLOY cont
   });
   expect(emu.calls.map((c) => c.operation)).toEqual(['CreateApplication', 'CreateDeploymentGroup']);
 });
+
+test('AWS_ENDPOINT_URL_CODEDEPLOY sends CodeDeploy to the emulator while AWS_ENDPOINT_URL points at moto', async () => {
+  const saved = { ...process.env };
+  try {
+    process.env.AWS_ENDPOINT_URL = motoUrl();
+    process.env.AWS_ENDPOINT_URL_CODEDEPLOY = emu.url;
+    const fromEnv = new CodeDeployClient({ region: REGION, credentials: creds });
+    await fromEnv.send(new CreateApplicationCommand({ applicationName: 'via-env', computePlatform: 'ECS' }));
+    fromEnv.destroy();
+    expect(emu.calls).toEqual([
+      expect.objectContaining({
+        operation: 'CreateApplication',
+        input: { applicationName: 'via-env', computePlatform: 'ECS' },
+      }),
+    ]);
+    // a client signing for another region is refused, as a regional endpoint would
+    const wrong = new CodeDeployClient({ region: 'us-west-2', credentials: creds, maxAttempts: 1 });
+    await expect(wrong.send(new CreateApplicationCommand({ applicationName: 'x' }))).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+    });
+    wrong.destroy();
+  } finally {
+    process.env = saved;
+  }
+});
