@@ -166,7 +166,7 @@ async function errorOf(p: Promise<unknown>): Promise<{ name: string; message: st
 }
 
 test('success: Created > InProgress > Baking > Succeeded, every event in order, traffic moves to green', async () => {
-  const { cd, emu } = await setup();
+  const { cd, emu } = await setup({ createdMs: 400, minuteMs: 150 });
   await createGroup(cd, {
     blueGreenDeploymentConfiguration: {
       terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 3 },
@@ -198,8 +198,9 @@ test('success: Created > InProgress > Baking > Succeeded, every event in order, 
   expect(info.createTime).toBeInstanceOf(Date);
   expect(info.startTime!.getTime()).toBeGreaterThanOrEqual(info.createTime!.getTime());
   expect(info.completeTime!.getTime()).toBeGreaterThan(info.startTime!.getTime());
-  // the emulator clock: at least 8 steps + created + 3 "minutes" of termination wait
-  expect(info.completeTime!.getTime() - info.createTime!.getTime()).toBeGreaterThanOrEqual(12 * 40 - 5);
+  // the emulator clock: created + 8 steps + 3 "minutes" of termination wait, whatever the polling
+  expect(info.startTime!.getTime() - info.createTime!.getTime()).toBe(400);
+  expect(info.completeTime!.getTime() - info.startTime!.getTime()).toBe(8 * 40 + 3 * 150);
 
   const t = await target(cd, id);
   expect(t.targetId).toBe('web:api');
@@ -482,7 +483,7 @@ test('ContinueDeployment(TERMINATION_WAIT) ends the Baking wait at once', async 
 });
 
 test('linear config: traffic moves in 10% steps on the emulator clock', async () => {
-  const { cd } = await setup({ stepMs: 30, minuteMs: 30 });
+  const { cd } = await setup({ stepMs: 30, minuteMs: 100 });
   await createGroup(cd);
   const id = await deploy(cd, { deploymentConfigName: 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes' });
   const greens = new Set<number>();
@@ -680,7 +681,7 @@ test('ListDeployments filters by status; groups and revisions are listed and rea
 });
 
 test('reset forgets everything; the server stops by itself after maxLifetimeMs', async () => {
-  const { cd, emu } = await setup({ maxLifetimeMs: 400 });
+  const { cd, emu } = await setup({ maxLifetimeMs: 1500 });
   await createGroup(cd);
   expect(emu.calls.length).toBe(2);
   emu.reset();
@@ -688,7 +689,7 @@ test('reset forgets everything; the server stops by itself after maxLifetimeMs',
   expect((await errorOf(cd.send(new ListDeploymentGroupsCommand({ applicationName: APP })))).name).toBe(
     'ApplicationDoesNotExistException',
   );
-  await new Promise((r) => setTimeout(r, 600));
+  await new Promise((r) => setTimeout(r, 1800));
   const res = await fetch(emu.url, { method: 'POST' }).then(
     () => 'answered',
     () => 'refused',
@@ -730,3 +731,32 @@ test('raw protocol: unknown operation and bad JSON answer AWS JSON errors', asyn
   });
   expect(await unsigned.json()).toMatchObject({ __type: 'MissingAuthenticationTokenException' });
 });
+
+test('ListDeployments and ListDeploymentGroups page by 100 with nextToken', async () => {
+  const { cd } = await setup({ createdMs: 60_000 });
+  const names: string[] = [];
+  for (let i = 0; i < 101; i++) {
+    const name = `dg-${String(i).padStart(3, '0')}`;
+    await createGroup(cd, {}, name, `svc-${i}`);
+    await deploy(cd, {}, name);
+    names.push(name);
+  }
+  const page1 = await cd.send(new ListDeploymentsCommand({ applicationName: APP }));
+  expect(page1.deployments).toHaveLength(100);
+  expect(page1.nextToken).toBeTruthy();
+  const page2 = await cd.send(
+    new ListDeploymentsCommand({ applicationName: APP, nextToken: page1.nextToken }),
+  );
+  expect(page2.deployments).toHaveLength(1);
+  expect(page2.nextToken).toBeUndefined();
+  expect(new Set([...page1.deployments!, ...page2.deployments!]).size).toBe(101);
+  const g1 = await cd.send(new ListDeploymentGroupsCommand({ applicationName: APP }));
+  const g2 = await cd.send(
+    new ListDeploymentGroupsCommand({ applicationName: APP, nextToken: g1.nextToken }),
+  );
+  expect([...g1.deploymentGroups!, ...g2.deploymentGroups!]).toEqual(names);
+  const bad = await errorOf(
+    cd.send(new ListDeploymentsCommand({ applicationName: APP, nextToken: 'bogus' })),
+  );
+  expect(bad.name).toBe('InvalidNextTokenException');
+}, 30_000);
