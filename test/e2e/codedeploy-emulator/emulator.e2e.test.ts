@@ -181,6 +181,10 @@ test.each([
       (e) => e.lifecycleEventName === 'Install',
     );
     expect(install?.status).toBe('Failed');
+    // ECS refused the green task set: only blue is there, still serving everything
+    expect(
+      t.deploymentTargets![0]!.ecsTarget!.taskSetsInfo!.map((s) => [s.taskSetLabel, s.trafficWeight]),
+    ).toEqual([['Blue', 100]]);
     const rollback = await finished(info.rollbackInfo!.rollbackDeploymentId!);
     expect(rollback.status).toBe('Succeeded');
     expect(await serviceTd()).toBe(oldTd);

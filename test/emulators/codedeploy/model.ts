@@ -905,7 +905,7 @@ export class CodeDeployModel {
     ev.status = 'InProgress';
     ev.start = at;
     d.lastUpdated = at;
-    if (ev.name === 'Install' && !d.rollbackOf) d.greenCreated = true;
+    if (ev.name === 'Install' && !d.rollbackOf && !d.ecsProblem) d.greenCreated = true;
   }
 
   /** One due transition of `d`, if any. */
@@ -1254,7 +1254,7 @@ export class CodeDeployModel {
     const green = this.greenWeight(d, at);
     const installEv = d.events[LIFECYCLE_EVENTS.indexOf('Install')]!;
     const installed = d.rollbackOf ? d.greenCreated : installEv.status === 'Succeeded';
-    const greenExists = d.rollbackOf ? d.greenCreated : installEv.start !== undefined;
+    const greenExists = d.greenCreated; // ECS refused the green task set when ecsProblem is set
     const terminated = d.status === 'Succeeded';
     const taskSets: Record<string, unknown>[] = [];
     const n = d.desiredCount;
