@@ -10,6 +10,8 @@ import {
   CreateApplicationCommand,
   CreateDeploymentCommand,
   CreateDeploymentGroupCommand,
+  DeleteApplicationCommand,
+  DeleteDeploymentGroupCommand,
   GetApplicationRevisionCommand,
   GetDeploymentCommand,
   GetDeploymentConfigCommand,
@@ -20,6 +22,7 @@ import {
   ListDeploymentTargetsCommand,
   RegisterApplicationRevisionCommand,
   StopDeploymentCommand,
+  UpdateDeploymentGroupCommand,
   type CreateDeploymentGroupCommandInput,
   type DeploymentInfo,
   type ECSTarget,
@@ -760,3 +763,60 @@ test('ListDeployments and ListDeploymentGroups page by 100 with nextToken', asyn
   );
   expect(bad.name).toBe('InvalidNextTokenException');
 }, 30_000);
+
+test('UpdateDeploymentGroup changes later deployments only; Delete frees the service and the names', async () => {
+  const { cd } = await setup();
+  await createGroup(cd);
+  const before = await deploy(cd);
+  await cd.send(
+    new UpdateDeploymentGroupCommand({
+      applicationName: APP,
+      currentDeploymentGroupName: GROUP,
+      blueGreenDeploymentConfiguration: {
+        terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 0 },
+        deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 600 },
+      },
+    }),
+  );
+  // the running deployment keeps the definition it started with: no Ready wait
+  const first = await follow(cd, before);
+  expect(first.statuses).not.toContain('Ready');
+  expect(first.info.blueGreenDeploymentConfiguration?.deploymentReadyOption?.actionOnTimeout).toBe(
+    'CONTINUE_DEPLOYMENT',
+  );
+  const after = await deploy(cd);
+  await follow(cd, after, (d) => d.status === 'Ready');
+  await cd.send(new StopDeploymentCommand({ deploymentId: after, autoRollbackEnabled: false }));
+  const group = (
+    await cd.send(new GetDeploymentGroupCommand({ applicationName: APP, deploymentGroupName: GROUP }))
+  ).deploymentGroupInfo!;
+  expect(group.blueGreenDeploymentConfiguration?.deploymentReadyOption).toEqual({
+    actionOnTimeout: 'STOP_DEPLOYMENT',
+    waitTimeInMinutes: 600,
+  });
+  expect(group.ecsServices).toEqual([{ clusterName: 'web', serviceName: 'api' }]);
+  const bad = await errorOf(
+    cd.send(
+      new UpdateDeploymentGroupCommand({
+        applicationName: APP,
+        currentDeploymentGroupName: GROUP,
+        deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' },
+      }),
+    ),
+  );
+  expect(bad.name).toBe('InvalidDeploymentStyleException');
+
+  await cd.send(new DeleteDeploymentGroupCommand({ applicationName: APP, deploymentGroupName: GROUP }));
+  expect(
+    (
+      await errorOf(
+        cd.send(new GetDeploymentGroupCommand({ applicationName: APP, deploymentGroupName: GROUP })),
+      )
+    ).name,
+  ).toBe('DeploymentGroupDoesNotExistException');
+  await createGroup(cd, {}, 'again'); // the service is free again
+  await cd.send(new DeleteApplicationCommand({ applicationName: APP }));
+  expect((await errorOf(cd.send(new ListDeploymentGroupsCommand({ applicationName: APP })))).name).toBe(
+    'ApplicationDoesNotExistException',
+  );
+});
