@@ -10,6 +10,8 @@ import {
   CreateApplicationCommand,
   CreateDeploymentCommand,
   CreateDeploymentGroupCommand,
+  DeleteApplicationCommand,
+  DeleteDeploymentGroupCommand,
   GetApplicationRevisionCommand,
   GetDeploymentCommand,
   GetDeploymentConfigCommand,
@@ -20,6 +22,7 @@ import {
   ListDeploymentTargetsCommand,
   RegisterApplicationRevisionCommand,
   StopDeploymentCommand,
+  UpdateDeploymentGroupCommand,
   type CreateDeploymentGroupCommandInput,
   type DeploymentInfo,
   type ECSTarget,
@@ -166,7 +169,7 @@ async function errorOf(p: Promise<unknown>): Promise<{ name: string; message: st
 }
 
 test('success: Created > InProgress > Baking > Succeeded, every event in order, traffic moves to green', async () => {
-  const { cd, emu } = await setup();
+  const { cd, emu } = await setup({ createdMs: 400, minuteMs: 150 });
   await createGroup(cd, {
     blueGreenDeploymentConfiguration: {
       terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 3 },
@@ -198,8 +201,9 @@ test('success: Created > InProgress > Baking > Succeeded, every event in order, 
   expect(info.createTime).toBeInstanceOf(Date);
   expect(info.startTime!.getTime()).toBeGreaterThanOrEqual(info.createTime!.getTime());
   expect(info.completeTime!.getTime()).toBeGreaterThan(info.startTime!.getTime());
-  // the emulator clock: at least 8 steps + created + 3 "minutes" of termination wait
-  expect(info.completeTime!.getTime() - info.createTime!.getTime()).toBeGreaterThanOrEqual(12 * 40 - 5);
+  // the emulator clock: created + 8 steps + 3 "minutes" of termination wait, whatever the polling
+  expect(info.startTime!.getTime() - info.createTime!.getTime()).toBe(400);
+  expect(info.completeTime!.getTime() - info.startTime!.getTime()).toBe(8 * 40 + 3 * 150);
 
   const t = await target(cd, id);
   expect(t.targetId).toBe('web:api');
@@ -234,6 +238,14 @@ test('success: Created > InProgress > Baking > Succeeded, every event in order, 
   ).deploymentGroupInfo!;
   expect(group.lastSuccessfulDeployment).toMatchObject({ deploymentId: id, status: 'Succeeded' });
   expect(group.lastSuccessfulDeployment!.endTime).toBeInstanceOf(Date);
+  expect(group.blueGreenDeploymentConfiguration).toEqual({
+    deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT', waitTimeInMinutes: 0 },
+    terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 3 },
+  });
+  expect(group).toMatchObject({
+    computePlatform: 'ECS',
+    ecsServices: [{ clusterName: 'web', serviceName: 'api' }],
+  });
   expect(emu.calls.filter((c) => c.operation === 'CreateDeployment')).toHaveLength(1);
   expect(emu.calls[0]).toMatchObject({ operation: 'CreateApplication', input: { applicationName: APP } });
 
@@ -436,7 +448,10 @@ test('StopDeployment: stops with rollback mid-deployment; on a finished deployme
   await follow(cd, id, (d) => d.status === 'InProgress');
   // BeforeInstall runs: no green task set yet
   const before = await target(cd, id);
-  expect(before.lifecycleEvents![0]).toMatchObject({ lifecycleEventName: 'BeforeInstall', status: 'InProgress' });
+  expect(before.lifecycleEvents![0]).toMatchObject({
+    lifecycleEventName: 'BeforeInstall',
+    status: 'InProgress',
+  });
   expect(before.taskSetsInfo!.map((s) => `${s.taskSetLabel}:${s.trafficWeight}`)).toEqual(['Blue:100']);
   const out = await cd.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
   expect(out.status).toBe('Succeeded');
@@ -471,7 +486,7 @@ test('ContinueDeployment(TERMINATION_WAIT) ends the Baking wait at once', async 
 });
 
 test('linear config: traffic moves in 10% steps on the emulator clock', async () => {
-  const { cd } = await setup({ stepMs: 30, minuteMs: 30 });
+  const { cd } = await setup({ stepMs: 30, minuteMs: 100 });
   await createGroup(cd);
   const id = await deploy(cd, { deploymentConfigName: 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes' });
   const greens = new Set<number>();
@@ -669,7 +684,7 @@ test('ListDeployments filters by status; groups and revisions are listed and rea
 });
 
 test('reset forgets everything; the server stops by itself after maxLifetimeMs', async () => {
-  const { cd, emu } = await setup({ maxLifetimeMs: 400 });
+  const { cd, emu } = await setup({ maxLifetimeMs: 1500 });
   await createGroup(cd);
   expect(emu.calls.length).toBe(2);
   emu.reset();
@@ -677,7 +692,7 @@ test('reset forgets everything; the server stops by itself after maxLifetimeMs',
   expect((await errorOf(cd.send(new ListDeploymentGroupsCommand({ applicationName: APP })))).name).toBe(
     'ApplicationDoesNotExistException',
   );
-  await new Promise((r) => setTimeout(r, 600));
+  await new Promise((r) => setTimeout(r, 1800));
   const res = await fetch(emu.url, { method: 'POST' }).then(
     () => 'answered',
     () => 'refused',
@@ -687,10 +702,14 @@ test('reset forgets everything; the server stops by itself after maxLifetimeMs',
 
 test('raw protocol: unknown operation and bad JSON answer AWS JSON errors', async () => {
   const { emu } = await setup();
-  const post = (target: string, body: string) =>
+  const post = (target: string, body: string, region = 'us-east-1') =>
     fetch(emu.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': target,
+        authorization: `AWS4-HMAC-SHA256 Credential=AKID/20260101/${region}/codedeploy/aws4_request, SignedHeaders=host, Signature=00`,
+      },
       body,
     });
   const unknown = await post('CodeDeploy_20141006.DeleteEverything', '{}');
@@ -705,4 +724,99 @@ test('raw protocol: unknown operation and bad JSON answer AWS JSON errors', asyn
   );
   const body = (await ok.json()) as { deploymentConfigInfo: { createTime: unknown } };
   expect(typeof body.deploymentConfigInfo.createTime).toBe('number'); // epoch seconds on the wire
+  const wrongRegion = await post('CodeDeploy_20141006.ListApplications', '{}', 'eu-west-1');
+  expect(wrongRegion.status).toBe(400);
+  expect(await wrongRegion.json()).toMatchObject({ __type: 'InvalidSignatureException' });
+  const unsigned = await fetch(emu.url, {
+    method: 'POST',
+    headers: { 'x-amz-target': 'CodeDeploy_20141006.ListApplications' },
+    body: '{}',
+  });
+  expect(await unsigned.json()).toMatchObject({ __type: 'MissingAuthenticationTokenException' });
+});
+
+test('ListDeployments and ListDeploymentGroups page by 100 with nextToken', async () => {
+  const { cd } = await setup({ createdMs: 60_000 });
+  const names: string[] = [];
+  for (let i = 0; i < 101; i++) {
+    const name = `dg-${String(i).padStart(3, '0')}`;
+    await createGroup(cd, {}, name, `svc-${i}`);
+    await deploy(cd, {}, name);
+    names.push(name);
+  }
+  const page1 = await cd.send(new ListDeploymentsCommand({ applicationName: APP }));
+  expect(page1.deployments).toHaveLength(100);
+  expect(page1.nextToken).toBeTruthy();
+  const page2 = await cd.send(
+    new ListDeploymentsCommand({ applicationName: APP, nextToken: page1.nextToken }),
+  );
+  expect(page2.deployments).toHaveLength(1);
+  expect(page2.nextToken).toBeUndefined();
+  expect(new Set([...page1.deployments!, ...page2.deployments!]).size).toBe(101);
+  const g1 = await cd.send(new ListDeploymentGroupsCommand({ applicationName: APP }));
+  const g2 = await cd.send(
+    new ListDeploymentGroupsCommand({ applicationName: APP, nextToken: g1.nextToken }),
+  );
+  expect([...g1.deploymentGroups!, ...g2.deploymentGroups!]).toEqual(names);
+  const bad = await errorOf(
+    cd.send(new ListDeploymentsCommand({ applicationName: APP, nextToken: 'bogus' })),
+  );
+  expect(bad.name).toBe('InvalidNextTokenException');
+}, 30_000);
+
+test('UpdateDeploymentGroup changes later deployments only; Delete frees the service and the names', async () => {
+  const { cd } = await setup();
+  await createGroup(cd);
+  const before = await deploy(cd);
+  await cd.send(
+    new UpdateDeploymentGroupCommand({
+      applicationName: APP,
+      currentDeploymentGroupName: GROUP,
+      blueGreenDeploymentConfiguration: {
+        terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 0 },
+        deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 600 },
+      },
+    }),
+  );
+  // the running deployment keeps the definition it started with: no Ready wait
+  const first = await follow(cd, before);
+  expect(first.statuses).not.toContain('Ready');
+  expect(first.info.blueGreenDeploymentConfiguration?.deploymentReadyOption?.actionOnTimeout).toBe(
+    'CONTINUE_DEPLOYMENT',
+  );
+  const after = await deploy(cd);
+  await follow(cd, after, (d) => d.status === 'Ready');
+  await cd.send(new StopDeploymentCommand({ deploymentId: after, autoRollbackEnabled: false }));
+  const group = (
+    await cd.send(new GetDeploymentGroupCommand({ applicationName: APP, deploymentGroupName: GROUP }))
+  ).deploymentGroupInfo!;
+  expect(group.blueGreenDeploymentConfiguration?.deploymentReadyOption).toEqual({
+    actionOnTimeout: 'STOP_DEPLOYMENT',
+    waitTimeInMinutes: 600,
+  });
+  expect(group.ecsServices).toEqual([{ clusterName: 'web', serviceName: 'api' }]);
+  const bad = await errorOf(
+    cd.send(
+      new UpdateDeploymentGroupCommand({
+        applicationName: APP,
+        currentDeploymentGroupName: GROUP,
+        deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' },
+      }),
+    ),
+  );
+  expect(bad.name).toBe('InvalidDeploymentStyleException');
+
+  await cd.send(new DeleteDeploymentGroupCommand({ applicationName: APP, deploymentGroupName: GROUP }));
+  expect(
+    (
+      await errorOf(
+        cd.send(new GetDeploymentGroupCommand({ applicationName: APP, deploymentGroupName: GROUP })),
+      )
+    ).name,
+  ).toBe('DeploymentGroupDoesNotExistException');
+  await createGroup(cd, {}, 'again'); // the service is free again
+  await cd.send(new DeleteApplicationCommand({ applicationName: APP }));
+  expect((await errorOf(cd.send(new ListDeploymentGroupsCommand({ applicationName: APP })))).name).toBe(
+    'ApplicationDoesNotExistException',
+  );
 });

@@ -104,11 +104,38 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * Like a regional endpoint: the request must be SigV4-signed (any keys) for this region and for
+ * codedeploy. The signature itself is not verified.
+ */
+function checkSignature(authorization: string | undefined, region: string): void {
+  if (!authorization) {
+    throw new ApiError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  }
+  const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization);
+  if (!scope)
+    throw new ApiError('IncompleteSignatureException', 'The request signature has no credential scope.');
+  const [, signedRegion, service] = scope;
+  if (service !== 'codedeploy') {
+    throw new ApiError(
+      'InvalidSignatureException',
+      `Credential should be scoped to correct service: 'codedeploy', not '${service}'.`,
+    );
+  }
+  if (signedRegion !== region) {
+    throw new ApiError(
+      'InvalidSignatureException',
+      `Credential should be scoped to a valid region: this emulator serves '${region}' (its region option), not '${signedRegion}'.`,
+    );
+  }
+}
+
 /** Start the emulator on a free port of 127.0.0.1. */
 export async function startCodeDeployEmulator(
   opts: CodeDeployEmulatorOptions = {},
 ): Promise<CodeDeployEmulator> {
   const calls: RecordedCall[] = [];
+  const region = opts.region ?? 'us-east-1';
   const model = new CodeDeployModel(opts);
 
   const server = createServer((req, res) => {
@@ -133,6 +160,7 @@ export async function startCodeDeployEmulator(
           throw new ApiError('SerializationException', 'The request body is not a JSON object.');
         }
         calls.push({ operation, input, at: Date.now() });
+        checkSignature(req.headers.authorization, region);
         const out = await model.handle(operation, input);
         send(res, 200, out);
       } catch (err) {

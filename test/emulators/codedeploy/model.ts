@@ -89,6 +89,8 @@ interface Group {
 interface Deployment {
   id: string;
   group: Group;
+  /** the group's definition when the deployment was created (UpdateDeploymentGroup does not change it) */
+  groupRaw: Record<string, unknown>;
   configName: string;
   routing: TrafficRoutingConfig;
   revision: Record<string, unknown>;
@@ -399,14 +401,11 @@ export class CodeDeployModel {
 
   // ---------------------------------------------------------------- deployment groups
 
-  async opCreateDeploymentGroup(input: Record<string, unknown>) {
-    const app = this.requireApp(input.applicationName);
-    const name = str(input.deploymentGroupName);
-    if (!name)
-      return fail('DeploymentGroupNameRequiredException', 'The deployment group name was not specified.');
-    if (this.groups.has(`${app.name}\0${name}`)) {
-      return fail('DeploymentGroupAlreadyExistsException', `The deployment group ${name} already exists.`);
-    }
+  /**
+   * Check an ECS deployment group definition (CreateDeploymentGroup input, or an existing group with
+   * UpdateDeploymentGroup's changes applied) and answer what the group stores.
+   */
+  private async checkGroupSpec(app: Application, input: Record<string, unknown>, self?: Group) {
     if (!str(input.serviceRoleArn))
       return fail('RoleRequiredException', 'The service role ARN was not specified.');
     if (app.computePlatform !== 'ECS') {
@@ -482,7 +481,7 @@ export class CodeDeployModel {
       );
     }
     for (const g of this.groups.values()) {
-      if (g.cluster === cluster && g.service === service) {
+      if (g !== self && g.cluster === cluster && g.service === service) {
         return fail(
           'ECSServiceMappingLimitExceededException',
           `The ECS service ${cluster}:${service} is already the target of deployment group ${g.name}.`,
@@ -502,6 +501,36 @@ export class CodeDeployModel {
       const problem = await this.ecs.checkService(cluster, service);
       if (problem) return fail('InvalidECSServiceException', problem);
     }
+    const raw: Record<string, unknown> = {
+      ...input,
+      deploymentConfigName: configName,
+      // what the API answers for options left out
+      blueGreenDeploymentConfiguration: {
+        ...bg,
+        deploymentReadyOption: {
+          actionOnTimeout: 'CONTINUE_DEPLOYMENT',
+          waitTimeInMinutes: 0,
+          ...(isObject(ready) ? ready : {}),
+        },
+        terminateBlueInstancesOnDeploymentSuccess: {
+          action: 'TERMINATE',
+          terminationWaitTimeInMinutes: 0,
+          ...term,
+        },
+      },
+    };
+    return { raw, configName, cluster, service, autoRollback };
+  }
+
+  async opCreateDeploymentGroup(input: Record<string, unknown>) {
+    const app = this.requireApp(input.applicationName);
+    const name = str(input.deploymentGroupName);
+    if (!name)
+      return fail('DeploymentGroupNameRequiredException', 'The deployment group name was not specified.');
+    if (this.groups.has(`${app.name}\0${name}`)) {
+      return fail('DeploymentGroupAlreadyExistsException', `The deployment group ${name} already exists.`);
+    }
+    const spec = await this.checkGroupSpec(app, input);
     // the name may have been taken while ECS answered
     if (this.groups.has(`${app.name}\0${name}`)) {
       return fail('DeploymentGroupAlreadyExistsException', `The deployment group ${name} already exists.`);
@@ -510,16 +539,56 @@ export class CodeDeployModel {
       id: randomUUID(),
       app: app.name,
       name,
-      raw: { ...input, deploymentConfigName: configName },
-      configName,
-      cluster,
-      service,
-      autoRollback,
+      ...spec,
       blueTaskSetId: newTaskSetId(),
       blueTgIndex: 0,
     };
     this.groups.set(`${app.name}\0${name}`, group);
     return { deploymentGroupId: group.id };
+  }
+
+  async opUpdateDeploymentGroup(input: Record<string, unknown>) {
+    const app = this.requireApp(input.applicationName);
+    const current = str(input.currentDeploymentGroupName);
+    if (!current)
+      return fail('DeploymentGroupNameRequiredException', 'The deployment group name was not specified.');
+    const group = this.requireGroup(app.name, current);
+    const newName = str(input.newDeploymentGroupName) ?? group.name;
+    if (newName !== group.name && this.groups.has(`${app.name}\0${newName}`)) {
+      return fail('DeploymentGroupAlreadyExistsException', `The deployment group ${newName} already exists.`);
+    }
+    const changes = Object.fromEntries(
+      Object.entries(input).filter(
+        ([k, v]) =>
+          v !== undefined &&
+          v !== null &&
+          !['applicationName', 'currentDeploymentGroupName', 'newDeploymentGroupName'].includes(k),
+      ),
+    );
+    const merged = { ...group.raw, ...changes, deploymentGroupName: newName };
+    const spec = await this.checkGroupSpec(app, merged, group);
+    this.groups.delete(`${app.name}\0${group.name}`);
+    Object.assign(group, spec, { name: newName });
+    this.groups.set(`${app.name}\0${newName}`, group);
+    return { hooksNotCleanedUp: [] };
+  }
+
+  opDeleteDeploymentGroup(input: Record<string, unknown>) {
+    const group = this.requireGroup(input.applicationName, input.deploymentGroupName);
+    this.groups.delete(`${group.app}\0${group.name}`);
+    return { hooksNotCleanedUp: [] };
+  }
+
+  opDeleteApplication(input: Record<string, unknown>) {
+    const name = str(input.applicationName);
+    if (!name)
+      return fail(
+        'ApplicationNameRequiredException',
+        'The minimum number of required application names was not specified.',
+      );
+    for (const g of [...this.groups.values()]) if (g.app === name) this.groups.delete(`${g.app}\0${g.name}`);
+    this.apps.delete(name); // deleting an application that does not exist succeeds
+    return {};
   }
 
   private deploymentSummary(d: Deployment | undefined) {
@@ -786,6 +855,7 @@ export class CodeDeployModel {
     const d: Deployment = {
       id: newDeploymentId(),
       group: g,
+      groupRaw: g.raw,
       configName: p.configName,
       routing: p.routing,
       revision: p.revision,
@@ -840,7 +910,7 @@ export class CodeDeployModel {
 
   private readyWaitFor(d: Deployment): { minutes: number } | undefined {
     if (d.creator !== 'user') return undefined;
-    const bg = d.group.raw.blueGreenDeploymentConfiguration as Record<string, unknown>;
+    const bg = d.groupRaw.blueGreenDeploymentConfiguration as Record<string, unknown>;
     const ready = isObject(bg.deploymentReadyOption) ? bg.deploymentReadyOption : undefined;
     const wait = typeof ready?.waitTimeInMinutes === 'number' ? ready.waitTimeInMinutes : 0;
     if (ready?.actionOnTimeout === 'STOP_DEPLOYMENT')
@@ -851,7 +921,7 @@ export class CodeDeployModel {
 
   private terminationWaitMs(d: Deployment): number {
     if (d.creator !== 'user') return 0;
-    const bg = d.group.raw.blueGreenDeploymentConfiguration as Record<string, unknown>;
+    const bg = d.groupRaw.blueGreenDeploymentConfiguration as Record<string, unknown>;
     const term = bg.terminateBlueInstancesOnDeploymentSuccess as Record<string, unknown>;
     if (term.action === 'KEEP_ALIVE') return 0;
     const m = typeof term.terminationWaitTimeInMinutes === 'number' ? term.terminationWaitTimeInMinutes : 0;
@@ -888,7 +958,7 @@ export class CodeDeployModel {
     ev.status = 'InProgress';
     ev.start = at;
     d.lastUpdated = at;
-    if (ev.name === 'Install' && !d.rollbackOf) d.greenCreated = true;
+    if (ev.name === 'Install' && !d.rollbackOf && !d.ecsProblem) d.greenCreated = true;
   }
 
   /** One due transition of `d`, if any. */
@@ -998,7 +1068,7 @@ export class CodeDeployModel {
   }
 
   private alarmStop(d: Deployment, at: number): void {
-    const cfg = d.group.raw.alarmConfiguration;
+    const cfg = d.groupRaw.alarmConfiguration;
     const names =
       isObject(cfg) && Array.isArray(cfg.alarms)
         ? cfg.alarms.map((a) => (isObject(a) ? String(a.name) : '')).filter(Boolean)
@@ -1125,7 +1195,7 @@ export class CodeDeployModel {
     const g = d.group;
     const overview = { Pending: 0, InProgress: 0, Succeeded: 0, Failed: 0, Skipped: 0, Ready: 0 };
     overview[this.targetStatus(d) as keyof typeof overview] = 1;
-    const bg = g.raw.blueGreenDeploymentConfiguration as Record<string, unknown>;
+    const bg = d.groupRaw.blueGreenDeploymentConfiguration as Record<string, unknown>;
     return {
       applicationName: g.app,
       deploymentGroupName: g.name,
@@ -1145,11 +1215,11 @@ export class CodeDeployModel {
       autoRollbackConfiguration: d.autoRollback ?? { enabled: false, events: [] },
       updateOutdatedInstancesOnly: false,
       rollbackInfo: d.rollbackInfo,
-      deploymentStyle: g.raw.deploymentStyle,
+      deploymentStyle: d.groupRaw.deploymentStyle,
       targetInstances: undefined,
       instanceTerminationWaitTimeStarted: d.terminationWaitStarted,
       blueGreenDeploymentConfiguration: bg,
-      loadBalancerInfo: g.raw.loadBalancerInfo,
+      loadBalancerInfo: d.groupRaw.loadBalancerInfo,
       additionalDeploymentStatusInfo: undefined,
       fileExistsBehavior: 'DISALLOW',
       deploymentStatusMessages: d.statusMessages,
@@ -1237,7 +1307,7 @@ export class CodeDeployModel {
     const green = this.greenWeight(d, at);
     const installEv = d.events[LIFECYCLE_EVENTS.indexOf('Install')]!;
     const installed = d.rollbackOf ? d.greenCreated : installEv.status === 'Succeeded';
-    const greenExists = d.rollbackOf ? d.greenCreated : installEv.start !== undefined;
+    const greenExists = d.greenCreated; // ECS refused the green task set when ecsProblem is set
     const terminated = d.status === 'Succeeded';
     const taskSets: Record<string, unknown>[] = [];
     const n = d.desiredCount;
