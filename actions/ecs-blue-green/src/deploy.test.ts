@@ -315,3 +315,16 @@ test('a failure reads the ECS service events and stopped-task reasons', async ()
   expect(h.lines.some((l) => l.includes('CannotPullContainerError'))).toBe(true);
   expect(h.report.ecs?.stoppedTasks).toHaveLength(1);
 });
+
+test('console links follow the partition', async () => {
+  const { codeDeployConsoleUrl, ecsConsoleUrl } = await import('./deploy.js');
+  expect(codeDeployConsoleUrl('cn-north-1', 'd-1')).toBe(
+    'https://cn-north-1.console.amazonaws.cn/codesuite/codedeploy/deployments/d-1?region=cn-north-1',
+  );
+  expect(codeDeployConsoleUrl('us-gov-west-1', 'd-1')).toMatch(
+    /^https:\/\/us-gov-west-1\.console\.amazonaws-us-gov\.com\//,
+  );
+  expect(ecsConsoleUrl('eu-west-1', 'shop', 'web')).toBe(
+    'https://eu-west-1.console.aws.amazon.com/ecs/home?region=eu-west-1#/clusters/shop/services/web/deployments',
+  );
+});

@@ -162,3 +162,32 @@ test('alarm stop: Stopped with the alarm named, rolled back', async () => {
     /was stopped: AllowTraffic failed; errorInformation: ALARM_ACTIVE: .*web-5xx.*; rolled back by d-/,
   );
 }, 60_000);
+
+test('linear traffic shift: one line per weight change while traffic moves, with deployment-config from the input', async () => {
+  // ten 10% steps on the emulated clock, seen by a 1 s poll
+  await seedWorld({ motoUrl: motoUrl(), emulatorUrl: emulator().url });
+  emulator().setScenario({ kind: 'success', stepMs: 400 });
+  const run = await runAction({
+    action: ACTION,
+    inputs: {
+      ...base,
+      'task-definition-arn': 'web:1',
+      'deployment-config': 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes',
+    },
+    env: env(),
+  });
+  expect(run.main.exitCode).toBe(0);
+  expect(callsOf(emulator(), 'CreateDeployment')[0]!.input.deploymentConfigName).toBe(
+    'CodeDeployDefault.ECSLinear10PercentEvery1Minutes',
+  );
+  const weights = stripStamp(run.main.log)
+    .map((l) => /^ {2}traffic: BLUE (\d+)% \/ GREEN (\d+)%$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[2]));
+  // green only grows, in several visible steps, and ends at 100
+  expect(weights.length).toBeGreaterThanOrEqual(3);
+  expect([...weights].sort((a, b) => a - b)).toEqual(weights);
+  expect(new Set(weights).size).toBe(weights.length);
+  expect(weights.at(-1)).toBe(100);
+  expect(weights.some((w) => w > 0 && w < 100)).toBe(true);
+}, 60_000);
