@@ -881,7 +881,9 @@ async function run(config, deps, report) {
             report.outcome = config.command === 'stop' ? 'stopped' : 'created';
             return;
         }
-        await followToEnd(config, deps, report, { deploymentId: id, targetId, deadline: undefined }, followDeps);
+        // No group is read here; without timeout-minutes the longest allowed wait applies.
+        const deadline = started + (config.timeoutMinutes ?? MAX_TIMEOUT_MINUTES) * 60_000;
+        await followToEnd(config, deps, report, { deploymentId: id, targetId, deadline }, followDeps);
         return;
     }
     // 1. Local files: the task definition and the appspec.

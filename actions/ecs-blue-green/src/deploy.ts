@@ -34,7 +34,12 @@ import type { SmokeResult } from './smoke.js';
 import type { SavedDeployment } from './state.js';
 import { stopWithRollback, type Sender } from './stop.js';
 import { applyImages, cleanTaskDefinition, sameTaskDefinition, type TaskDef } from './taskdef.js';
-import { BUILT_IN_SHIFT_MINUTES, defaultTimeoutMinutes, shiftMinutes } from './timeout.js';
+import {
+  BUILT_IN_SHIFT_MINUTES,
+  MAX_TIMEOUT_MINUTES,
+  defaultTimeoutMinutes,
+  shiftMinutes,
+} from './timeout.js';
 
 /** CreateDeployment's description limit (longer ones answer DescriptionTooLongException). */
 export const DESCRIPTION_LIMIT = 512;
@@ -249,7 +254,9 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
       report.outcome = config.command === 'stop' ? 'stopped' : 'created';
       return;
     }
-    await followToEnd(config, deps, report, { deploymentId: id, targetId, deadline: undefined }, followDeps);
+    // No group is read here; without timeout-minutes the longest allowed wait applies.
+    const deadline = started + (config.timeoutMinutes ?? MAX_TIMEOUT_MINUTES) * 60_000;
+    await followToEnd(config, deps, report, { deploymentId: id, targetId, deadline }, followDeps);
     return;
   }
 
