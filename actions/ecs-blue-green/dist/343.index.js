@@ -1155,7 +1155,7 @@ async function followToEnd(config, deps, report, target, followDeps) {
     }
     if (report.ecs.error)
         deps.log.info(report.ecs.error);
-    const rollbackId = await rollbackIdOf(result.info, target.deploymentId, deps);
+    const rollbackId = result.info.rollbackInfo?.rollbackDeploymentId || undefined;
     if (rollbackId) {
         report.rollbackDeploymentId = rollbackId;
         deps.setOutputs({ 'rollback-deployment-id': rollbackId });
@@ -1195,10 +1195,6 @@ async function followToEnd(config, deps, report, target, followDeps) {
             (rollbackId ? `; rolled back by ${rollbackId} (${report.rollbackStatus ?? 'unknown'})` : '') +
             (report.consoleUrl ? `; see ${report.consoleUrl}` : '');
     throw new src/* OperationError */.OK(report.error);
-}
-/** The rollback deployment's id; CodeDeploy may name it a moment after the failure. */
-async function rollbackIdOf(info, _id, _deps) {
-    return info.rollbackInfo?.rollbackDeploymentId || undefined;
 }
 
 ;// CONCATENATED MODULE: ./actions/ecs-blue-green/src/smoke.ts

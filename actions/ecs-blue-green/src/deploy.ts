@@ -5,7 +5,6 @@ import {
   GetDeploymentGroupCommand,
   ListDeploymentsCommand,
   type DeploymentGroupInfo,
-  type DeploymentInfo,
 } from '@aws-sdk/client-codedeploy';
 import {
   DescribeServicesCommand,
@@ -588,7 +587,7 @@ async function followToEnd(
   }
   if (report.ecs.error) deps.log.info(report.ecs.error);
 
-  const rollbackId = await rollbackIdOf(result.info, target.deploymentId, deps);
+  const rollbackId = result.info.rollbackInfo?.rollbackDeploymentId || undefined;
   if (rollbackId) {
     report.rollbackDeploymentId = rollbackId;
     deps.setOutputs({ 'rollback-deployment-id': rollbackId });
@@ -633,9 +632,4 @@ async function followToEnd(
     (rollbackId ? `; rolled back by ${rollbackId} (${report.rollbackStatus ?? 'unknown'})` : '') +
     (report.consoleUrl ? `; see ${report.consoleUrl}` : '');
   throw new OperationError(report.error);
-}
-
-/** The rollback deployment's id; CodeDeploy may name it a moment after the failure. */
-async function rollbackIdOf(info: DeploymentInfo, _id: string, _deps: Deps): Promise<string | undefined> {
-  return info.rollbackInfo?.rollbackDeploymentId || undefined;
 }
