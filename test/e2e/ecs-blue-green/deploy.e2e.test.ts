@@ -12,7 +12,7 @@ import {
 import { ACTION, callsOf, useCodeDeployEmulator } from './helpers.js';
 
 useMoto();
-const emulator = useCodeDeployEmulator();
+const emulator = useCodeDeployEmulator({ minuteMs: 500 }); // a linear shift of ten "minutes" takes 5 s
 
 const env = () => ({ ...motoEnv(), AWS_ENDPOINT_URL_CODEDEPLOY: emulator().url });
 const base = { cluster: CLUSTER, service: SERVICE, 'poll-interval-seconds': 1 };
