@@ -397,6 +397,10 @@ class ProgressTracker {
         out.push(`${this.stamp()} ${text}`);
         this.timeline.push({ atMs: this.now() - this.start, text });
     }
+    /** Put an action of ours (smoke test, continue, stop) on the timeline. */
+    record(text) {
+        this.timeline.push({ atMs: this.now() - this.start, text });
+    }
     /** Lines for whatever changed since the last snapshot (none when nothing did). */
     update(snap) {
         const out = [];
@@ -543,8 +547,10 @@ async function follow(opts, deps) {
                 deps.log(`probing the green side at ${opts.smokeTest.url} (expecting ${opts.smokeTest.acceptText})`);
                 smoke = await deps.probe(opts.smokeTest, deps.signal);
                 deps.log(smoke.text);
+                tracker.record(smoke.text);
                 if (!smoke.ok && !deps.signal?.aborted) {
                     deps.log(`stopping ${opts.deploymentId} with rollback because the smoke test failed`);
+                    tracker.record('StopDeployment with rollback (smoke test failed)');
                     await stopWithRollback(deps.codedeploy, opts.deploymentId);
                     stoppedForSmoke = true;
                     return { done: false, progress: tracker.describe() };
@@ -561,6 +567,7 @@ async function follow(opts, deps) {
                     }));
                     continued = true;
                     deps.log(`continued ${opts.deploymentId}: the smoke test passed, shifting production traffic to green`);
+                    tracker.record('ContinueDeployment (smoke test passed)');
                 }
                 else if (!smokeWanted && !saidWaiting) {
                     saidWaiting = true;

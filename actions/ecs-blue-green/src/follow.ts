@@ -119,8 +119,10 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
         deps.log(`probing the green side at ${opts.smokeTest.url} (expecting ${opts.smokeTest.acceptText})`);
         smoke = await deps.probe(opts.smokeTest, deps.signal);
         deps.log(smoke.text);
+        tracker.record(smoke.text);
         if (!smoke.ok && !deps.signal?.aborted) {
           deps.log(`stopping ${opts.deploymentId} with rollback because the smoke test failed`);
+          tracker.record('StopDeployment with rollback (smoke test failed)');
           await stopWithRollback(deps.codedeploy, opts.deploymentId);
           stoppedForSmoke = true;
           return { done: false, progress: tracker.describe() };
@@ -141,6 +143,7 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
           deps.log(
             `continued ${opts.deploymentId}: the smoke test passed, shifting production traffic to green`,
           );
+          tracker.record('ContinueDeployment (smoke test passed)');
         } else if (!smokeWanted && !saidWaiting) {
           saidWaiting = true;
           deps.log(

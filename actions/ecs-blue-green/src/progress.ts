@@ -101,6 +101,11 @@ export class ProgressTracker {
     this.timeline.push({ atMs: this.now() - this.start, text });
   }
 
+  /** Put an action of ours (smoke test, continue, stop) on the timeline. */
+  record(text: string): void {
+    this.timeline.push({ atMs: this.now() - this.start, text });
+  }
+
   /** Lines for whatever changed since the last snapshot (none when nothing did). */
   update(snap: Snapshot): string[] {
     const out: string[] = [];

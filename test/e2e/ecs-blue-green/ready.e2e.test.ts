@@ -40,6 +40,7 @@ test('Ready wait + smoke test passing on the test listener: ContinueDeployment, 
     expect(probing).toBeGreaterThan(allowTest);
     expect(run.outputs.status).toBe('Succeeded');
     expect(run.summary).toContain('smoke test passed');
+    expect(run.summary).toMatch(/\| \+[\dms]+ \| ContinueDeployment \(smoke test passed\) \|/);
   } finally {
     await listener.close();
   }
