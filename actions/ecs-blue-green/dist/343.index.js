@@ -676,6 +676,8 @@ function stripDefaults(td) {
     delete out.tags;
     if (out.networkMode === 'bridge')
         delete out.networkMode;
+    if (out.enableFaultInjection === false)
+        delete out.enableFaultInjection;
     const containers = Array.isArray(out.containerDefinitions) ? out.containerDefinitions : [];
     out.containerDefinitions = containers.map((raw) => {
         const c = { ...raw };

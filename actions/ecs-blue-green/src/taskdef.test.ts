@@ -115,6 +115,7 @@ test('identical content is recognised despite the defaults ECS fills in; a real 
     revision: 3,
     status: 'ACTIVE',
     cpu: '256',
+    enableFaultInjection: false,
     volumes: [],
     containerDefinitions: [
       {

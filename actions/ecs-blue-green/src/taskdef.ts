@@ -121,6 +121,7 @@ function stripDefaults(td: Record<string, unknown>): Record<string, unknown> {
   for (const f of READ_ONLY_FIELDS) delete out[f];
   delete out.tags;
   if (out.networkMode === 'bridge') delete out.networkMode;
+  if (out.enableFaultInjection === false) delete out.enableFaultInjection;
   const containers = Array.isArray(out.containerDefinitions) ? out.containerDefinitions : [];
   out.containerDefinitions = containers.map((raw) => {
     const c = { ...(raw as Record<string, unknown>) };
