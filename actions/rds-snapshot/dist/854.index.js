@@ -231,7 +231,8 @@ const DAY_MS = 86_400_000;
  * whatever their age; of the rest, available ones older than `retentionDays` are deleted.
  */
 function planPrune(snapshots, rules) {
-    const ours = snapshots.filter((s) => inScope(s.tags, rules.scope));
+    // This run's snapshot always counts, even if its tags did not come through (a copy without tags).
+    const ours = snapshots.filter((s) => rules.protect.has(s.id) || inScope(s.tags, rules.scope));
     const rank = (s) => rules.protect.has(s.id) ? Number.POSITIVE_INFINITY : (s.createdAt?.getTime() ?? Number.MAX_SAFE_INTEGER);
     const ordered = [...ours].sort((a, b) => rank(b) - rank(a) || a.id.localeCompare(b.id));
     const plan = { remove: [], keep: [], foreign: snapshots.length - ours.length };
