@@ -637,8 +637,10 @@ async function snapshotDatabases(config, deps) {
         await new Run(config, deps, report, started).go();
     }
     catch (err) {
-        thrown = err;
-        report.failure = (0,aws_src/* explainAwsError */.Ni)(err) ?? (0,src/* errorMessage */.gJ)(err);
+        const explained = (0,aws_src/* explainAwsError */.Ni)(err);
+        report.failure = explained ?? (0,src/* errorMessage */.gJ)(err);
+        // An AWS error is an operation failure, not a bug: no stack trace in the debug log.
+        thrown = explained && !(err instanceof src/* OperationError */.OK) ? new src/* OperationError */.OK(explained, { cause: err }) : err;
     }
     report.finishedAt = deps.now().toISOString();
     rollUp(report);

@@ -127,8 +127,10 @@ export async function snapshotDatabases(config: Config, deps: Deps): Promise<Rep
   try {
     await new Run(config, deps, report, started).go();
   } catch (err) {
-    thrown = err;
-    report.failure = explainAwsError(err) ?? errorMessage(err);
+    const explained = explainAwsError(err);
+    report.failure = explained ?? errorMessage(err);
+    // An AWS error is an operation failure, not a bug: no stack trace in the debug log.
+    thrown = explained && !(err instanceof OperationError) ? new OperationError(explained, { cause: err }) : err;
   }
   report.finishedAt = deps.now().toISOString();
   rollUp(report);

@@ -162,7 +162,7 @@ test('two databases in one run, copied to the DR region with its KMS key, tagged
     /\| orders \| instance \| `oaktree-orders-\d{8}-\d{6}-r7100000001-a1` \(new, available\) \| 20 GiB \| us-west-2: available \| ✅/,
   );
   expect(r.summary).toMatch(/\| ledger \| cluster \|/);
-});
+}, 60_000);
 
 test('a re-run of the same attempt reuses its snapshot and copy; a new attempt makes a new one', async () => {
   await instance('orders');
@@ -187,7 +187,7 @@ test('a re-run of the same attempt reuses its snapshot and copy; a new attempt m
   expect(attempt2.main.exitCode).toBe(0);
   expect(attempt2.outputs['snapshot-arns']).toMatch(/-r7100000001-a2"\]$/);
   expect(await manualSnapshots(SOURCE)).toHaveLength(2);
-});
+}, 60_000);
 
 test('pruning keeps keep-last (the new one included) in both regions and never touches foreign snapshots', async () => {
   await instance('orders');
@@ -244,7 +244,7 @@ test('pruning keeps keep-last (the new one included) in both regions and never t
   ).toHaveLength(2);
   expect(await manualSnapshots(DR)).toHaveLength(2);
   expect(r.summary).toContain('Pruned 4 snapshot(s)');
-});
+}, 60_000);
 
 test('a database with backup retention 0 fails the step by name, after its snapshot is made', async () => {
   await instance('orders');
@@ -260,7 +260,7 @@ test('a database with backup retention 0 fails the step by name, after its snaps
   expect(await manualSnapshots(SOURCE)).toHaveLength(2);
   expect(r.summary).toMatch(/\| scratch \| instance \| .* \| ❌ automated backups off \|/);
   expect(r.outputs['pitr-lag-seconds']).toMatch(/^\d+$/); // orders still has a lag
-});
+}, 60_000);
 
 test('an unknown database fails in one line before anything changes', async () => {
   await instance('orders');
@@ -272,7 +272,7 @@ test('an unknown database fails in one line before anything changes', async () =
   ]);
   expect(await state()).toBe(before);
   expect(r.outputs['snapshot-arns']).toBe('[]');
-});
+}, 60_000);
 
 test('a malformed max-rpo fails in one line before anything changes', async () => {
   await instance('orders');
@@ -283,7 +283,7 @@ test('a malformed max-rpo fails in one line before anything changes', async () =
     'rds-snapshot: input "max-rpo" is "15 minutes": expected a duration such as 90s, 15m, 2h or 1h30m',
   ]);
   expect(await state()).toBe(before);
-});
+}, 60_000);
 
 test('an encrypted source with a copy region but no key there, or an unknown key, is a configuration error', async () => {
   await instance('orders', { encrypted: true });
@@ -302,7 +302,7 @@ test('an encrypted source with a copy region but no key there, or an unknown key
     'rds-snapshot: input "copy-kms-keys": there is no KMS key "alias/not-there" in us-west-2: name a key (ARN, id or alias/name) that exists in us-west-2',
   ]);
   expect(await state()).toBe(before);
-});
+}, 60_000);
 
 test('the manual snapshot quota is checked before anything is made', async () => {
   await instance('orders');
@@ -316,4 +316,4 @@ test('the manual snapshot quota is checked before anything is made', async () =>
     /^rds-snapshot: us-east-1 has 1 manual DB instance snapshots; 1 more would pass the quota of 1: /,
   );
   expect(await state()).toBe(before);
-});
+}, 60_000);
