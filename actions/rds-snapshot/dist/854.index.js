@@ -640,7 +640,8 @@ async function snapshotDatabases(config, deps) {
         const explained = (0,aws_src/* explainAwsError */.Ni)(err);
         report.failure = explained ?? (0,src/* errorMessage */.gJ)(err);
         // An AWS error is an operation failure, not a bug: no stack trace in the debug log.
-        thrown = explained && !(err instanceof src/* OperationError */.OK) ? new src/* OperationError */.OK(explained, { cause: err }) : err;
+        thrown =
+            explained && !(err instanceof src/* OperationError */.OK) ? new src/* OperationError */.OK(explained, { cause: err }) : err;
     }
     report.finishedAt = deps.now().toISOString();
     rollUp(report);
@@ -823,6 +824,12 @@ class Run {
             throw err;
         }
     }
+    /** After a cancel nothing new is started: no snapshot, no copy, no delete. */
+    stopIfCancelled(what) {
+        const signal = this.deps.signal;
+        if (signal?.aborted)
+            throw new src/* OperationError */.OK(`cancelled (${String(signal.reason ?? 'aborted')}) before ${what}`);
+    }
     listing(region, kind) {
         return this.listings.get(region)?.get(kind) ?? [];
     }
@@ -894,6 +901,10 @@ class Run {
         p.record.copies = copies.map((c) => c.record);
         if (config.retentionDays === undefined)
             return;
+        if (this.deps.signal?.aborted) {
+            p.record.errors.push(`${p.db.id}: not pruned: the run was cancelled`);
+            return;
+        }
         await this.prune(p, config.region, snap);
         for (const c of copies)
             if (c.snapshot)
@@ -905,6 +916,7 @@ class Run {
             return p.existing;
         }
         const { config } = this;
+        this.stopIfCancelled(`snapshotting ${p.db.id}`);
         const { tags, dropped } = mergeTags(p.db.tags, config.tags, provenanceTags(p.scope, config.run));
         if (dropped.length) {
             p.record.droppedTags = dropped;
@@ -974,6 +986,7 @@ class Run {
                     src/* log.info */.Rm.info(`${p.db.id}: copy ${copy.id} in ${region} exists from this run attempt: reusing it`);
                 }
                 else {
+                    this.stopIfCancelled(`copying ${p.id} to ${region}`);
                     try {
                         copy = await copySnapshot(rds, p.db.kind, source.arn, p.id, p.db.encrypted ? config.copyKmsKeys[region] : undefined);
                         src/* log.info */.Rm.info(`${p.db.id}: copying ${p.id} to ${region} (${copy.status})`);

@@ -249,6 +249,47 @@ test('cancellation ends the wait and says so', async () => {
   expect((err as Error).message).toMatch(/cancelled \(SIGINT\) while waiting for snapshot oaktree-orders-/);
 });
 
+test('after a cancel nothing new is started: no further copies, no pruning', async () => {
+  const aws = new FakeAws();
+  const east = aws.region('us-east-1');
+  const west = aws.region('us-west-2');
+  east.addInstance('orders');
+  east.addInstance('billing');
+  east.addSnapshot('old', {
+    db: 'orders',
+    created: new Date(aws.time - 90 * 86_400_000),
+    tags: {
+      'oaktree:managed-by': 'rds-snapshot',
+      'oaktree:source-db': 'orders',
+      'oaktree:source-region': 'us-east-1',
+      'oaktree:prefix': 'oaktree',
+    },
+  });
+  west.copySteps = Array.from({ length: 20 }, () => ({ Status: 'copying' }));
+  const controller = new AbortController();
+  const err = await snapshotDatabases(
+    config({ instances: ['orders', 'billing'], copyRegions: ['us-west-2'], retentionDays: 0, keepLast: 1 }),
+    deps(aws, {
+      signal: controller.signal,
+      copyLimits: { instance: 1, cluster: 1 },
+      sleep: async (ms) => {
+        aws.time += ms;
+        controller.abort('SIGTERM');
+      },
+    }),
+  ).catch((e: unknown) => e);
+  expect((err as Error).message).toMatch(
+    /cancelled \(SIGTERM\) while waiting for snapshot oaktree-orders-\S+ in us-west-2/,
+  );
+  // one copy in flight at a time: the second database's copy was queued, and is never started
+  expect((err as Error).message).toMatch(
+    /billing: copy to us-west-2 failed: cancelled \(SIGTERM\) before copying/,
+  );
+  expect(west.calls.filter((c) => c === 'CopyDBSnapshot')).toHaveLength(1);
+  expect(east.calls).not.toContain('DeleteDBSnapshot');
+  expect(east.snapshots.has('old')).toBe(true);
+});
+
 test('pruning uses our tags only and keeps the floor, in the source and the copy region', async () => {
   const aws = new FakeAws();
   const east = aws.region('us-east-1');

@@ -130,7 +130,8 @@ export async function snapshotDatabases(config: Config, deps: Deps): Promise<Rep
     const explained = explainAwsError(err);
     report.failure = explained ?? errorMessage(err);
     // An AWS error is an operation failure, not a bug: no stack trace in the debug log.
-    thrown = explained && !(err instanceof OperationError) ? new OperationError(explained, { cause: err }) : err;
+    thrown =
+      explained && !(err instanceof OperationError) ? new OperationError(explained, { cause: err }) : err;
   }
   report.finishedAt = deps.now().toISOString();
   rollUp(report);
@@ -328,6 +329,13 @@ class Run {
     }
   }
 
+  /** After a cancel nothing new is started: no snapshot, no copy, no delete. */
+  private stopIfCancelled(what: string): void {
+    const signal = this.deps.signal;
+    if (signal?.aborted)
+      throw new OperationError(`cancelled (${String(signal.reason ?? 'aborted')}) before ${what}`);
+  }
+
   private listing(region: string, kind: Kind): Snapshot[] {
     return this.listings.get(region)?.get(kind) ?? [];
   }
@@ -408,6 +416,10 @@ class Run {
     p.record.copies = copies.map((c) => c.record);
 
     if (config.retentionDays === undefined) return;
+    if (this.deps.signal?.aborted) {
+      p.record.errors.push(`${p.db.id}: not pruned: the run was cancelled`);
+      return;
+    }
     await this.prune(p, config.region, snap);
     for (const c of copies) if (c.snapshot) await this.prune(p, c.record.region, c.snapshot);
   }
@@ -420,6 +432,7 @@ class Run {
       return p.existing;
     }
     const { config } = this;
+    this.stopIfCancelled(`snapshotting ${p.db.id}`);
     const { tags, dropped } = mergeTags(p.db.tags, config.tags, provenanceTags(p.scope, config.run));
     if (dropped.length) {
       p.record.droppedTags = dropped;
@@ -495,6 +508,7 @@ class Run {
           record.reused = true;
           log.info(`${p.db.id}: copy ${copy.id} in ${region} exists from this run attempt: reusing it`);
         } else {
+          this.stopIfCancelled(`copying ${p.id} to ${region}`);
           try {
             copy = await copySnapshot(
               rds,
