@@ -145,17 +145,17 @@ const bench: Bench = {
         method:
           'median of 5 alternating runs of the committed bundle through the harness against moto (copy to us-west-2, ' +
           'retention-days 7): 1 database vs 10; AWS calls counted by a counting proxy on 127.0.0.1 in front of moto. ' +
-          `"raw": the proxy forwards at once, so moto's own time dominates (it runs one handler at a time, ~15 ms each, ` +
-          `so 18 extra calls cost ~300 ms however parallel the action is). "${LATENCY_MS}ms": the proxy holds every ` +
-          'request that long, as the network and the AWS control plane do; the target is checked on this one. ' +
+          `"moto-": the proxy forwards at once, so moto's own time dominates (it runs one handler at a time, ~15 ms each, ` +
+          `so the 18 extra calls of 10 databases cost 200-350 ms on this machine however parallel the action is). "rtt${LATENCY_MS}-": the proxy holds every ` +
+          'request that long, as the network and the AWS control plane do (how the action behaves against AWS). ' +
           'Cold start: median of 25 alternating runs, bundle exiting on missing inputs vs node -e 0.',
         metrics: {
-          'wall-1-db-ms': round(net.wall1),
-          'wall-10-db-ms': round(net.wall10),
-          'wall-ratio-10-vs-1': round(net.wall10 / net.wall1, 2),
-          'raw-wall-1-db-ms': round(raw.wall1),
-          'raw-wall-10-db-ms': round(raw.wall10),
-          'raw-wall-ratio-10-vs-1': round(raw.wall10 / raw.wall1, 2),
+          'rtt100-wall-1-db-ms': round(net.wall1),
+          'rtt100-wall-10-db-ms': round(net.wall10),
+          'rtt100-wall-ratio-10-vs-1': round(net.wall10 / net.wall1, 2),
+          'moto-wall-1-db-ms': round(raw.wall1),
+          'moto-wall-10-db-ms': round(raw.wall10),
+          'moto-wall-ratio-10-vs-1': round(raw.wall10 / raw.wall1, 2),
           'api-calls-1-db': net.calls1,
           'api-calls-10-db': net.calls10,
           'api-calls-10-db-by-action': JSON.stringify(net.by10),
@@ -163,7 +163,12 @@ const bench: Bench = {
           'node-e-0-ms': c.nodeMs,
           'cold-start-ratio': c.ratio,
         },
-        targets: { 'wall-ratio-10-vs-1': { max: 1.5 }, 'cold-start-ratio': { max: 2.0 } },
+        targets: {
+          'rtt100-wall-ratio-10-vs-1': { max: 1.5 },
+          // Checked too, so the table says plainly when moto's own serial handling breaks the target.
+          'moto-wall-ratio-10-vs-1': { max: 1.5 },
+          'cold-start-ratio': { max: 2.0 },
+        },
       };
     } finally {
       await proxy.close();
