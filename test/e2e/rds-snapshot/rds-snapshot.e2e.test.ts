@@ -317,3 +317,18 @@ test('the manual snapshot quota is checked before anything is made', async () =>
   );
   expect(await state()).toBe(before);
 }, 60_000);
+
+test('wait: false still copies (the source is available) and reports what it started', async () => {
+  await cluster('ledger');
+  const r = await run({ 'db-cluster-identifiers': 'ledger', 'copy-to-regions': DR, wait: false });
+  expect(r.main.exitCode).toBe(0);
+  expect(JSON.parse(r.outputs['snapshot-arns']!)).toEqual([
+    expect.stringMatching(/^arn:aws:rds:us-east-1:\d+:cluster-snapshot:oaktree-ledger-/),
+  ]);
+  expect(JSON.parse(r.outputs['copy-arns']!)).toEqual([
+    expect.stringMatching(/^arn:aws:rds:us-west-2:\d+:cluster-snapshot:oaktree-ledger-/),
+  ]);
+  const report = JSON.parse(readFileSync(r.outputs['report-file']!, 'utf8'));
+  expect(report.settings.wait).toBe(false);
+  expect(report.databases[0].pitr.notes[0]).toMatch(/Aurora clusters do not replicate automated backups/);
+}, 60_000);
