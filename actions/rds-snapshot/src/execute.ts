@@ -404,6 +404,7 @@ class Run {
         snap = await this.waitAvailable(config.region, snap, p.db.id);
         p.record.snapshot.status = snap.status;
         p.record.snapshot.arn = snap.arn || p.record.snapshot.arn;
+        p.record.snapshot.createdAt = snap.createdAt?.toISOString() ?? p.record.snapshot.createdAt;
       }
     } catch (err) {
       p.record.errors.push(
