@@ -332,3 +332,21 @@ test('wait: false still copies (the source is available) and reports what it sta
   expect(report.settings.wait).toBe(false);
   expect(report.databases[0].pitr.notes[0]).toMatch(/Aurora clusters do not replicate automated backups/);
 }, 60_000);
+
+test('an Aurora member instance is refused before anything changes, pointing at its cluster', async () => {
+  await cluster('ledger');
+  await rds(SOURCE).send(
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: 'ledger-writer',
+      DBClusterIdentifier: 'ledger',
+      Engine: 'aurora-postgresql',
+      DBInstanceClass: 'db.r6g.large',
+    }),
+  );
+  const before = await state();
+  const r = await run({ 'db-instance-identifiers': 'ledger-writer' });
+  expect(errorsOf(r)).toEqual([
+    'rds-snapshot: input "db-instance-identifiers": ledger-writer belongs to the cluster ledger, whose storage is snapshotted as a whole: list ledger under db-cluster-identifiers instead',
+  ]);
+  expect(await state()).toBe(before);
+}, 60_000);
