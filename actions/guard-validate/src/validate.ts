@@ -1,0 +1,316 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { EXIT, parseRuleErrors, runEngine, type ExecResult } from './engine.js';
+import type { Classified } from './discover.js';
+import { repoPath } from './discover.js';
+import type { Severity } from './inputs.js';
+import { locate, stripBom, type PNode } from './positions.js';
+import { readStructured, type FileResult, type RawFinding } from './results.js';
+import type { RuleCatalog } from './rules-meta.js';
+import { messageText, type Control, type RuleInfo } from './rules-meta.js';
+
+export type FindingKind = 'violation' | 'template-error' | 'rule-error' | 'engine-error' | 'test-failure';
+
+export interface Finding {
+  kind: FindingKind;
+  /** Repo-relative path with forward slashes. */
+  file: string;
+  line: number;
+  column: number;
+  /** False when the line is the nearest existing parent of what the rule looked for. */
+  exact: boolean;
+  rule: string;
+  /** Stable rule id: the control id for Control Tower rules, the rule name for custom rules. */
+  ruleId: string;
+  controlId?: string;
+  severity: Severity;
+  title: string;
+  message: string;
+  remediation?: string;
+  helpUri?: string;
+  pointer?: string;
+  missing?: string;
+  /** CloudFormation logical id or Terraform resource address. */
+  resource?: string;
+  /** Stable across runs and line moves: sha256 of file, rule and path. */
+  fingerprint: string;
+  suppressed?: 'metadata' | 'baseline';
+}
+
+export interface ValidateInput {
+  engine: string;
+  workspace: string;
+  /** Custom rule files (absolute). */
+  ruleFiles: string[];
+  /** Control Tower controls to run (absolute rule file = packDir/control.file). */
+  controls: Control[];
+  packDir: string;
+  /** Every control of the pack (for metadata of rules named in findings). */
+  catalog: RuleCatalog;
+  files: Classified[];
+  parallelism: number;
+  tempDir: string;
+  log?: (line: string) => void;
+}
+
+export interface ValidateOutput {
+  findings: Finding[];
+  filesScanned: number;
+  skipped: Array<{ file: string; reason: string }>;
+  rulesEvaluated: number;
+  engineRuns: number;
+  engineCpuMs?: number;
+}
+
+export function fingerprint(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+type Evaluated = Extract<Classified, { kind: 'template' | 'plan' }>;
+
+function resourceTypes(f: Evaluated): Set<string> {
+  const out = new Set<string>();
+  const res = (f.parsed.data as { Resources?: Record<string, { Type?: unknown }> } | null)?.Resources;
+  if (res && typeof res === 'object')
+    for (const r of Object.values(res)) if (r && typeof r.Type === 'string') out.add(r.Type);
+  return out;
+}
+
+/** Split files into at most n shards of similar total size (largest first onto the lightest shard). */
+export function shard<T>(items: T[], n: number, size: (t: T) => number): T[][] {
+  const k = Math.max(1, Math.min(n, items.length));
+  const shards: Array<{ items: T[]; load: number }> = Array.from({ length: k }, () => ({
+    items: [],
+    load: 0,
+  }));
+  for (const it of [...items].sort((a, b) => size(b) - size(a))) {
+    const s = shards.reduce((a, b) => (b.load < a.load ? b : a));
+    s.items.push(it);
+    s.load += size(it) + 2000; // a fixed cost per file as well
+  }
+  return shards.map((s) => s.items).filter((s) => s.length);
+}
+
+function baseArgs(rules: string[], data: string[]): string[] {
+  return [
+    'validate',
+    '--output-format',
+    'json',
+    '--structured',
+    '--show-summary',
+    'none',
+    ...rules.flatMap((r) => ['--rules', r]),
+    ...data.flatMap((d) => ['--data', d]),
+  ];
+}
+
+function parseOutput(r: ExecResult): FileResult[] | undefined {
+  if (r.code !== EXIT.PASS && r.code !== EXIT.VIOLATIONS && r.code !== EXIT.RULE_PARSE) return undefined;
+  try {
+    return readStructured(JSON.parse(r.stdout));
+  } catch {
+    return undefined;
+  }
+}
+
+function engineMessage(stderr: string): string {
+  const text = stderr
+    .replace(/Parsing error handling rule file[\s\S]*?`\n---\n?/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > 400 ? `${text.slice(0, 399)}…` : text || 'cfn-guard could not evaluate this file';
+}
+
+/**
+ * Run the engine over shards of the data files at once (each data file is evaluated independently,
+ * so the results are the same as one run over all of them). Controls whose resource types a shard
+ * does not contain are left out of that shard's run: they would only SKIP.
+ */
+export async function validate(input: ValidateInput): Promise<ValidateOutput> {
+  const log = input.log ?? (() => undefined);
+  const findings: Finding[] = [];
+  const skipped: Array<{ file: string; reason: string }> = [];
+  const evaluated: Evaluated[] = [];
+  for (const f of input.files) {
+    if (f.kind === 'skipped') skipped.push({ file: repoPath(input.workspace, f.file), reason: f.reason });
+    else if (f.kind === 'broken') {
+      const file = repoPath(input.workspace, f.file);
+      findings.push({
+        kind: 'template-error',
+        file,
+        line: f.line,
+        column: f.column,
+        exact: true,
+        rule: 'template-parse-error',
+        ruleId: 'guard/template-parse-error',
+        severity: 'high',
+        title: 'Template does not parse',
+        message: `${file} does not parse: ${f.message}`,
+        fingerprint: fingerprint(file, 'template-parse-error'),
+      });
+    } else evaluated.push(f);
+  }
+
+  // Guard reads a UTF-8 BOM as part of the first key and then skips every rule (a silent pass):
+  // hand it a copy without the BOM. Lines and columns do not move.
+  const engineName = new Map<string, Evaluated>();
+  let bomDir: string | undefined;
+  const enginePath = (f: Evaluated): string => {
+    if (f.text.charCodeAt(0) !== 0xfeff) return f.file;
+    bomDir ??= mkdtempSync(join(input.tempDir, 'guard-nobom-'));
+    const dir = join(bomDir, String(engineName.size));
+    mkdirSync(dir, { recursive: true });
+    const copy = join(dir, basename(f.file));
+    writeFileSync(copy, stripBom(f.text));
+    return copy;
+  };
+  const byName = new Map<string, Evaluated>();
+  for (const f of evaluated) {
+    const p = enginePath(f);
+    engineName.set(p, f);
+    byName.set(p, f);
+  }
+  const names = [...byName.keys()];
+
+  const rulesFor = (files: string[]): string[] => {
+    const types = new Set<string>();
+    let template = false;
+    for (const n of files) {
+      const f = byName.get(n)!;
+      if (f.kind === 'template') template = true;
+      for (const t of resourceTypes(f)) types.add(t);
+    }
+    const controls = template
+      ? input.controls.filter(
+          (c) => c.resourceTypes.length === 0 || c.resourceTypes.some((t) => types.has(t)),
+        )
+      : [];
+    return [...input.ruleFiles, ...controls.map((c) => join(input.packDir, c.file))];
+  };
+
+  const ruleErrors = new Map<string, ReturnType<typeof parseRuleErrors>[number]>();
+  const results: FileResult[] = [];
+  let runs = 0;
+  const runShard = async (files: string[]): Promise<void> => {
+    const rules = rulesFor(files);
+    if (rules.length === 0) {
+      for (const n of files) results.push({ file: n, status: 'SKIP', findings: [], rules: [] });
+      return;
+    }
+    runs++;
+    const r = await runEngine(input.engine, baseArgs(rules, files));
+    for (const e of parseRuleErrors(r.stderr)) ruleErrors.set(`${e.file}:${e.line}:${e.column}`, e);
+    const parsed = parseOutput(r);
+    if (parsed) {
+      results.push(...parsed);
+      return;
+    }
+    if (files.length > 1) {
+      // One file the engine cannot read aborts its whole run: find it by running the files one by one.
+      log(`cfn-guard stopped on a shard of ${files.length} files (exit ${r.code}); running them one by one`);
+      for (const n of files) await runShard([n]);
+      return;
+    }
+    const f = byName.get(files[0]!)!;
+    const file = repoPath(input.workspace, f.file);
+    const msg = engineMessage(r.stderr);
+    const at = /line (\d+),? column (\d+)/.exec(msg);
+    findings.push({
+      kind: 'engine-error',
+      file,
+      line: at ? Number(at[1]) : 1,
+      column: at ? Number(at[2]) : 1,
+      exact: !!at,
+      rule: 'engine-error',
+      ruleId: 'guard/engine-error',
+      severity: 'high',
+      title: 'cfn-guard could not evaluate this file',
+      message: `cfn-guard exit ${r.code} on ${file}: ${msg}`,
+      fingerprint: fingerprint(file, 'engine-error'),
+    });
+  };
+
+  const shards = shard(names, input.parallelism, (n) => byName.get(n)!.text.length);
+  await Promise.all(shards.map((s) => runShard(s)));
+
+  // Rule files that failed to parse: Guard names only the file's base name.
+  for (const e of ruleErrors.values()) {
+    const candidates = input.ruleFiles.filter((r) => basename(r) === basename(e.file));
+    const file = repoPath(input.workspace, candidates[0] ?? e.file);
+    findings.push({
+      kind: 'rule-error',
+      file,
+      line: e.line,
+      column: e.column,
+      exact: true,
+      rule: 'rule-parse-error',
+      ruleId: 'guard/rule-parse-error',
+      severity: 'high',
+      title: 'Rule file does not parse',
+      message: `${file} does not parse at line ${e.line}, column ${e.column}: ${e.message}`,
+      fingerprint: fingerprint(file, 'rule-parse-error'),
+    });
+  }
+
+  const rulesSeen = new Set<string>();
+  for (const res of results) {
+    for (const r of res.rules) rulesSeen.add(r);
+    const f = engineName.get(res.file) ?? byName.get(res.file);
+    if (!f) continue;
+    const file = repoPath(input.workspace, f.file);
+    for (const raw of res.findings) findings.push(toFinding(raw, file, f, input.catalog));
+  }
+  // Controls left out because no file had their resource types were evaluated in effect (SKIP).
+  for (const c of input.controls) for (const r of c.rules) rulesSeen.add(r);
+  return {
+    findings,
+    filesScanned: evaluated.length,
+    skipped,
+    rulesEvaluated: rulesSeen.size,
+    engineRuns: runs,
+  };
+}
+
+export function resourceOf(f: Evaluated, pointer: string): string | undefined {
+  const segs = pointer.split('/').filter(Boolean);
+  if (f.kind === 'template' && segs[0] === 'Resources' && segs[1]) return segs[1];
+  if (f.kind === 'plan' && segs[0] === 'resource_changes' && segs[1] !== undefined) {
+    const rc = (f.parsed.data as { resource_changes?: Array<{ address?: string }> }).resource_changes;
+    return rc?.[Number(segs[1])]?.address;
+  }
+  return undefined;
+}
+
+function toFinding(raw: RawFinding, file: string, f: Evaluated, catalog: RuleCatalog): Finding {
+  const info: RuleInfo = catalog.info(raw.rule, raw.custom);
+  const at = locate(f.parsed.root as PNode, raw.pointer);
+  const resource = resourceOf(f, raw.pointer);
+  const what = raw.missing
+    ? `${raw.missing} is missing${raw.pointer ? ` under ${raw.pointer}` : ''}`
+    : raw.pointer
+      ? `${raw.pointer}: ${raw.detail}`
+      : raw.detail;
+  const text =
+    info.source === 'control-tower' ? info.title : (messageText(raw.custom) ?? `Rule ${raw.rule} failed`);
+  const where = resource ? (f.kind === 'plan' ? ` (${resource})` : ` (resource ${resource})`) : '';
+  return {
+    kind: 'violation',
+    file,
+    line: at.line,
+    column: at.column,
+    exact: at.exact && !raw.missing,
+    rule: raw.rule,
+    ruleId: info.id,
+    controlId: info.controlId,
+    severity: info.severity,
+    title: info.controlId ? `${info.controlId}: ${info.title}` : info.title,
+    message: `${text}${where}. ${raw.missing ? what : raw.detail}`.replace(/\.\./g, '.'),
+    remediation: info.remediation,
+    helpUri: info.helpUri,
+    pointer: raw.pointer,
+    missing: raw.missing,
+    resource,
+    fingerprint: fingerprint(file, info.id, raw.pointer, raw.missing ?? ''),
+  };
+}
