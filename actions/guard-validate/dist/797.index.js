@@ -141,11 +141,17 @@ function parseYamlWithPositions(text) {
         if ((0,yaml_dist/* isAlias */.Vj)(node))
             return convert(node.resolve(doc));
         const n = node;
-        const start = n?.range?.[0] ?? 0;
-        const pos = lines.at(start);
+        let start = n?.range?.[0] ?? 0;
         const tag = n && 'tag' in n && typeof n.tag === 'string' && n.tag.startsWith('!') && !n.tag.startsWith('!!')
             ? n.tag
             : undefined;
+        if (tag) {
+            // yaml's range starts after the tag; a finding on `!Ref X` should point at the `!`.
+            const at = text.lastIndexOf(tag, start);
+            if (at >= 0 && /^\s*$/.test(text.slice(at + tag.length, start)))
+                start = at;
+        }
+        const pos = lines.at(start);
         let out;
         if ((0,yaml_dist/* isMap */.jh)(n)) {
             const entries = new Map();
@@ -385,7 +391,7 @@ function isGlob(s) {
  */
 async function expand(entries, opts) {
     const out = new Set();
-    const ext = `{${opts.extensions.join(',')}}`;
+    const ext = opts.extensions.length === 1 ? opts.extensions[0] : `{${opts.extensions.join(',')}}`;
     for (const entry of entries) {
         const abs = (0,external_node_path_.resolve)(opts.workspace, entry);
         let found = [];

@@ -28,7 +28,7 @@ export async function expand(
   opts: { workspace: string; extensions: string[]; input: string },
 ): Promise<string[]> {
   const out = new Set<string>();
-  const ext = `{${opts.extensions.join(',')}}`;
+  const ext = opts.extensions.length === 1 ? opts.extensions[0]! : `{${opts.extensions.join(',')}}`;
   for (const entry of entries) {
     const abs = resolve(opts.workspace, entry);
     let found: string[] = [];

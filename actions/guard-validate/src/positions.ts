@@ -110,12 +110,17 @@ export function parseYamlWithPositions(text: string): ParsedFile {
   const convert = (node: unknown): PNode => {
     if (isAlias(node)) return convert(node.resolve(doc));
     const n = node as Node | null;
-    const start = n?.range?.[0] ?? 0;
-    const pos = lines.at(start);
+    let start = n?.range?.[0] ?? 0;
     const tag =
       n && 'tag' in n && typeof n.tag === 'string' && n.tag.startsWith('!') && !n.tag.startsWith('!!')
         ? n.tag
         : undefined;
+    if (tag) {
+      // yaml's range starts after the tag; a finding on `!Ref X` should point at the `!`.
+      const at = text.lastIndexOf(tag, start);
+      if (at >= 0 && /^\s*$/.test(text.slice(at + tag.length, start))) start = at;
+    }
+    const pos = lines.at(start);
     let out: PNode;
     if (isMap(n)) {
       const entries = new Map<string, { key: Pos; value: PNode }>();

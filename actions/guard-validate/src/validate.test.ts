@@ -1,0 +1,220 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../../test/harness/run-action.js';
+import { classify, discoverCandidates, expand } from './discover.js';
+import { parseRuleErrors, platformKey, resolveEngine } from './engine.js';
+import { readStructured } from './results.js';
+import { RuleCatalog, declaredSeverity, loadControls } from './rules-meta.js';
+import { applySuppressions, readBaseline } from './suppress.js';
+import { runTests } from './testmode.js';
+import { shard, validate, type ValidateInput } from './validate.js';
+
+const FIX = join(REPO_ROOT, 'test/fixtures/guard-validate');
+const ENGINE = join(
+  REPO_ROOT,
+  'node_modules/@cdklabs/cdk-validator-cfnguard/bin',
+  platformKey()!,
+  'cfn-guard',
+);
+const PACK = join(REPO_ROOT, 'actions/guard-validate/dist/rules/control-tower');
+const RULES = join(REPO_ROOT, 'examples/guard-validate/security_rules.guard');
+const controls = loadControls(PACK);
+
+function input(ws: string, files: string[], extra: Partial<ValidateInput> = {}): ValidateInput {
+  return {
+    engine: ENGINE,
+    workspace: ws,
+    ruleFiles: [RULES],
+    controls: [],
+    packDir: PACK,
+    catalog: new RuleCatalog(controls),
+    files: files.map((f) => classify(f, true)),
+    parallelism: 2,
+    tempDir: tmpdir(),
+    ...extra,
+  };
+}
+
+test('findings carry the line of the offending key, list element or nearest parent', async () => {
+  const ws = join(FIX, 'locations');
+  const out = await validate(
+    input(ws, [join(ws, 'short-forms.yaml'), join(ws, 'pretty.json'), join(ws, 'minified.json')]),
+  );
+  const at = (rule: string, file: string) =>
+    out.findings.filter((f) => f.rule === rule && f.file === file).map((f) => `${f.line}:${f.column}`);
+  // SecurityGroupIngress[2] (port 22 open to the world): its CidrIp key on line 25
+  expect(at('ssh_not_open_to_world', 'short-forms.yaml')).toEqual(['25:11']);
+  // no PermissionsBoundary: the Properties key of the role (line 28)
+  expect(at('iam_role_permissions_boundary', 'short-forms.yaml')).toEqual(['28:5']);
+  // two buckets without encryption: Bucket's Properties (line 37) and Logs, which has no Properties (line 41)
+  expect(at('s3_bucket_encryption', 'short-forms.yaml').sort()).toEqual(['37:5', '41:3']);
+  expect(at('rds_storage_encrypted', 'pretty.json')).toEqual(['8:9']);
+  expect(at('rds_storage_encrypted', 'minified.json')).toEqual(['1:125']);
+  const ssh = out.findings.find((f) => f.rule === 'ssh_not_open_to_world')!;
+  expect(ssh).toMatchObject({
+    severity: 'critical',
+    resource: 'Web',
+    exact: true,
+    ruleId: 'ssh_not_open_to_world',
+  });
+  expect(out.findings.find((f) => f.rule === 'iam_role_permissions_boundary')).toMatchObject({
+    severity: 'medium',
+    missing: 'PermissionsBoundary',
+    exact: false,
+  });
+  expect(out.findings.find((f) => f.rule === 's3_bucket_encryption')!.severity).toBe('high');
+  expect(out.filesScanned).toBe(3);
+});
+
+test('a BOM template is still evaluated (cfn-guard alone skips every rule)', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'gv-bom-'));
+  const text = readFileSync(join(FIX, 'locations/short-forms.yaml'), 'utf8');
+  writeFileSync(join(ws, 'bom.yaml'), '\uFEFF' + text.replace(/\n/g, '\r\n'));
+  const out = await validate(input(ws, [join(ws, 'bom.yaml')]));
+  expect(out.findings.filter((f) => f.rule === 'ssh_not_open_to_world').map((f) => [f.file, f.line])).toEqual(
+    [['bom.yaml', 25]],
+  );
+});
+
+test('a broken template and a broken rule file are reported with their lines; the rest is validated', async () => {
+  const ws = join(FIX, 'repos/mixed');
+  const data = await expand(['templates', 'config'], {
+    workspace: ws,
+    extensions: ['yaml', 'yml', 'json'],
+    input: 'data',
+  });
+  const rules = await expand(['rules'], { workspace: ws, extensions: ['guard'], input: 'rules' });
+  const out = await validate(input(ws, data, { ruleFiles: rules }));
+  expect(out.findings.find((f) => f.kind === 'template-error')).toMatchObject({
+    file: 'templates/broken.yaml',
+    line: 6, // where the yaml parser stops: the compact mapping that the next line breaks
+    column: 17,
+  });
+  expect(out.findings.find((f) => f.kind === 'rule-error')).toMatchObject({
+    file: 'rules/broken.guard',
+    line: 4,
+  });
+  expect(
+    out.findings.filter((f) => f.rule === 'ssh_not_open_to_world').map((f) => `${f.file}:${f.line}`),
+  ).toEqual(['templates/network.yaml:15']);
+  expect(out.skipped).toEqual([
+    { file: 'config/settings.yaml', reason: expect.stringContaining('not a CloudFormation') },
+  ]);
+  expect(out.filesScanned).toBe(2);
+});
+
+test('Control Tower controls: metadata, and only controls for present resource types are run', async () => {
+  const ws = join(FIX, 'repos/fail');
+  const files = await discoverCandidates(ws);
+  const out = await validate(input(ws, files, { ruleFiles: [], controls }));
+  const ct = out.findings.find((f) => f.controlId === 'CT.S3.PR.1')!;
+  expect(ct).toMatchObject({
+    file: 'infra/data.json',
+    line: 15,
+    severity: 'high',
+    ruleId: 'CT.S3.PR.1',
+    helpUri: expect.stringMatching(/^https:\/\/docs\.aws\.amazon\.com\//),
+    remediation: expect.stringContaining('BlockPublicAcls'),
+  });
+  expect(out.findings.find((f) => f.controlId === 'CT.RDS.PR.24')).toMatchObject({
+    file: 'infra/data.json',
+    line: 10,
+  });
+  expect(out.findings.every((f) => f.line >= 1 && f.column >= 1)).toBe(true);
+  expect(out.rulesEvaluated).toBeGreaterThanOrEqual(237);
+});
+
+test('terraform plans: findings at the plan line with the resource address (modules included)', async () => {
+  const ws = join(FIX, 'repos/terraform');
+  const out = await validate(
+    input(ws, [join(ws, 'plans/plan.json')], { ruleFiles: [join(ws, 'rules/terraform.guard')] }),
+  );
+  expect(out.findings.map((f) => [f.rule, f.line, f.resource]).sort()).toEqual([
+    ['tf_db_storage_encrypted', 45, 'module.db.aws_db_instance.this[0]'],
+    ['tf_no_ssh_from_world', 62, 'module.net.aws_security_group.bastion'],
+  ]);
+});
+
+test('suppressions in Metadata.guard.SuppressedRules and a baseline', async () => {
+  const ws = join(FIX, 'repos/suppress');
+  const file = join(ws, 'templates/stack.yaml');
+  const out = await validate(input(ws, [file]));
+  const first = out.findings.find((f) => f.rule === 'iam_role_permissions_boundary')!;
+  const dir = mkdtempSync(join(tmpdir(), 'gv-base-'));
+  writeFileSync(join(dir, 'baseline.txt'), `# accepted\n${first.fingerprint}\n`);
+  applySuppressions(
+    out.findings,
+    new Map([['templates/stack.yaml', classify(file, true)]]),
+    readBaseline(join(dir, 'baseline.txt')),
+  );
+  const s3 = out.findings.filter((f) => f.rule === 's3_bucket_encryption');
+  expect(s3.map((f) => [f.resource, f.suppressed ?? false])).toEqual([
+    ['PublicAssets', 'metadata'],
+    ['Private', false],
+  ]);
+  expect(first.suppressed).toBe('baseline');
+  // a report file works as a baseline too
+  writeFileSync(join(dir, 'report.json'), JSON.stringify({ findings: [{ fingerprint: 'abc' }] }));
+  expect([...readBaseline(join(dir, 'report.json'))]).toEqual(['abc']);
+});
+
+test('test mode: each failed expectation at its case line', async () => {
+  const ws = join(FIX, 'repos/testmode');
+  const out = await runTests({
+    engine: ENGINE,
+    workspace: ws,
+    ruleFiles: [join(ws, 'rules/security_rules.guard')],
+  });
+  expect(out.cases).toBe(3);
+  expect(out.findings.map((f) => [f.file, f.line, f.rule]).sort()).toEqual([
+    ['rules/tests/security_rules_tests.yaml', 28, 'iam_role_permissions_boundary'],
+    ['rules/tests/security_rules_tests.yaml', 28, 'rds_storage_encrypted'],
+  ]);
+  expect(out.findings.find((f) => f.rule === 'rds_storage_encrypted')!.message).toContain(
+    'expected PASS, got FAIL',
+  );
+});
+
+test('engine: checksum verified, unsupported platforms refused, custom path accepted', async () => {
+  await expect(resolveEngine({ platform: 'win32', arch: 'x64' })).rejects.toThrow(
+    /no bundled cfn-guard for win32\/x64/,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'gv-eng-'));
+  const key = platformKey()!;
+  const [os, arch] = key.split('/');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(dir, 'bin', os!, arch!), { recursive: true });
+  writeFileSync(join(dir, 'bin', key, 'cfn-guard'), 'not the engine');
+  await expect(resolveEngine({ baseDir: dir })).rejects.toThrow(/sha256 .* expected/);
+  copyFileSync(ENGINE, join(dir, 'bin', key, 'cfn-guard'));
+  await expect(resolveEngine({ baseDir: dir })).resolves.toMatchObject({
+    description: expect.stringContaining('verified'),
+  });
+  await expect(resolveEngine({ override: join(dir, 'nope') })).rejects.toThrow(/cfn-guard-path/);
+});
+
+test('helpers: shards, rule errors, severity convention, structured output walk', () => {
+  const s = shard([1, 2, 3, 4, 5, 6, 7], 3, (n) => n * 1000);
+  expect(s).toHaveLength(3);
+  expect(s.flat().sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  expect(shard([1], 4, () => 1)).toEqual([[1]]);
+  expect(
+    parseRuleErrors(
+      'Parsing error handling rule file = x.guard, Error = Parser Error when parsing `Parsing Error Error parsing file x.guard at line 3 at column 9, when handling oops\n`\n---\n',
+    ),
+  ).toEqual([{ file: 'x.guard', line: 3, column: 9, message: 'oops' }]);
+  expect(declaredSeverity('severity: Medium\nfoo')).toBe('medium');
+  expect(declaredSeverity('no declaration')).toBeUndefined();
+  const r = readStructured([
+    {
+      name: 'a.yaml',
+      status: 'FAIL',
+      compliant: ['ok_rule'],
+      not_applicable: [],
+      not_compliant: [{ Rule: { name: 'bad', messages: {}, checks: [] } }],
+    },
+  ]);
+  expect(r[0]!.rules.sort()).toEqual(['bad', 'ok_rule']);
+  expect(r[0]!.findings).toEqual([expect.objectContaining({ rule: 'bad', pointer: '' })]);
+});
