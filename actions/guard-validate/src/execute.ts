@@ -95,6 +95,7 @@ export async function execute(config: GuardConfig, hooks: ExecuteHooks = {}): Pr
       failOn: config.failOn,
       engine: engine.description,
       durationMs: 0,
+      reportFile: config.reportFile,
     };
   } else {
     // Which data files: the given ones, or every template in the repository (by content).
@@ -151,6 +152,7 @@ export async function execute(config: GuardConfig, hooks: ExecuteHooks = {}): Pr
       failOn: config.failOn,
       engine: engine.description,
       durationMs: 0,
+      reportFile: config.reportFile,
     };
   }
   facts.durationMs = Date.now() - started;

@@ -1,4 +1,4 @@
-import { SummaryBuilder, cell, type Annotation } from '@oaktree/action-kit';
+import { SUMMARY_LIMIT_BYTES, SummaryBuilder, cell, type Annotation } from '@oaktree/action-kit';
 import { ENGINE_VERSION } from './engine-lock.js';
 import type { FailOn, Severity } from './inputs.js';
 import { SECURITY_SEVERITY, SEVERITY_RANK } from './rules-meta.js';
@@ -196,6 +196,7 @@ export interface RunFacts {
   failOn: FailOn;
   engine: string;
   durationMs: number;
+  reportFile?: string;
 }
 
 export function jsonReport(findings: Finding[], facts: RunFacts): unknown {
@@ -283,17 +284,34 @@ export function jobSummary(findings: Finding[], facts: RunFacts, limit?: number)
   }
   if (list.length) {
     s.heading('Findings', 3);
-    s.table(
-      ['Severity', 'Location', 'Rule', 'Resource', 'Message', 'Status'],
-      list.map((f) => [
+    // Built here with a running byte count: thousands of rows stay linear.
+    const budget = (limit ?? SUMMARY_LIMIT_BYTES) - 64 * 1024;
+    let text =
+      '| Severity | Location | Rule | Resource | Message | Status |\n| --- | --- | --- | --- | --- | --- |\n';
+    let bytes = Buffer.byteLength(text);
+    let kept = 0;
+    for (const f of list) {
+      const row = `| ${[
         f.kind === 'violation' ? f.severity : `${f.severity} (${f.kind})`,
         `${f.file}:${f.line}:${f.column}`,
         f.ruleId,
         f.resource ?? '',
         f.message,
         f.suppressed === 'metadata' ? 'suppressed' : f.suppressed === 'baseline' ? 'baselined' : 'open',
-      ]),
-    );
+      ]
+        .map(cell)
+        .join(' | ')} |\n`;
+      const n = Buffer.byteLength(row);
+      if (bytes + n > budget) break;
+      text += row;
+      bytes += n;
+      kept++;
+    }
+    s.raw(text + '\n');
+    if (kept < list.length)
+      s.paragraph(
+        `> [!NOTE]\n> ${list.length - kept} more finding(s) left out to stay within GitHub's 1 MiB job summary limit; the report file (${facts.reportFile ?? 'report-file'}) has every one.`,
+      );
   }
   if (facts.skipped.length)
     s.details(

@@ -161,7 +161,9 @@ test('fork pull request: 403 on check runs and comments falls back to workflow c
   expect(errors).toHaveLength(10);
   // the critical ones come first
   expect(errors[0]!.title).toMatch(/^\[critical\]/);
-  expect(run.main.log).toMatch(/\d+ errors?.* not shown as annotations \(GitHub shows 10 per level per step\)/);
+  expect(run.main.log).toMatch(
+    /\d+ errors?.* not shown as annotations \(GitHub shows 10 per level per step\)/,
+  );
   expect(gh.checkRuns).toHaveLength(0);
 });
 
