@@ -218,3 +218,13 @@ test('helpers: shards, rule errors, severity convention, structured output walk'
   expect(r[0]!.rules.sort()).toEqual(['bad', 'ok_rule']);
   expect(r[0]!.findings).toEqual([expect.objectContaining({ rule: 'bad', pointer: '' })]);
 });
+
+test('the example template breaks the seed rules at the lines its description names', async () => {
+  const ws = join(REPO_ROOT, 'examples/guard-validate');
+  const out = await validate(input(ws, [join(ws, 'template.yaml')]));
+  expect(out.findings.map((f) => `${f.rule}@${f.line}`).sort()).toEqual([
+    'iam_role_permissions_boundary@28',
+    'rds_storage_encrypted@51',
+    'ssh_not_open_to_world@25',
+  ]);
+});
