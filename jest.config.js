@@ -23,6 +23,7 @@ export default {
         '<rootDir>/packages/*/src/**/*.test.ts',
         '<rootDir>/actions/*/src/**/*.test.ts',
         '<rootDir>/test/unit/**/*.test.ts',
+        '<rootDir>/test/emulators/**/*.test.ts',
       ],
     },
     {
