@@ -11,6 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   execute: () => (/* binding */ execute)
 });
 
+// UNUSED EXPORTS: selectControls
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
@@ -1566,8 +1568,7 @@ async function validate(input) {
         if (!f)
             continue;
         const file = repoPath(input.workspace, f.file);
-        for (const raw of res.findings)
-            findings.push(toFinding(raw, file, f, input.catalog));
+        findings.push(...locatedFindings(res.findings, file, f, input.catalog));
     }
     // Controls left out because no file had their resource types were evaluated in effect (SKIP).
     for (const c of input.controls)
@@ -1591,9 +1592,42 @@ function resourceOf(f, pointer) {
     }
     return undefined;
 }
-function toFinding(raw, file, f, catalog) {
+/**
+ * Findings of one file, located. Some clauses report paths relative to a rule variable (`/0`)
+ * rather than the document: when the same rule also names real places, those are dropped; when it
+ * names none, one finding stays, at the `Resources` key. One finding per rule and place.
+ */
+function locatedFindings(raws, file, f, catalog) {
+    const root = f.parsed.root;
+    const byRule = new Map();
+    for (const raw of raws) {
+        const at = locate(root, raw.pointer);
+        const list = byRule.get(raw.rule) ?? [];
+        list.push({ raw, at });
+        byRule.set(raw.rule, list);
+    }
+    const out = [];
+    for (const list of byRule.values()) {
+        const placed = list.filter((x) => x.at.resolved.length > 0 || x.raw.pointer === '');
+        let keep = placed;
+        if (placed.length === 0) {
+            const first = list[0];
+            const resources = locate(root, '/Resources');
+            keep = [{ raw: { ...first.raw, pointer: resources.exact ? '/Resources' : '' }, at: resources }];
+        }
+        const seen = new Set();
+        for (const { raw, at } of keep) {
+            const key = `${at.line}:${at.column}`;
+            if (seen.has(key))
+                continue;
+            seen.add(key);
+            out.push(toFinding(raw, file, f, catalog, at));
+        }
+    }
+    return out;
+}
+function toFinding(raw, file, f, catalog, at) {
     const info = catalog.info(raw.rule, raw.custom);
-    const at = locate(f.parsed.root, raw.pointer);
     const resource = resourceOf(f, raw.pointer);
     const what = raw.missing
         ? `${raw.missing} is missing${raw.pointer ? ` under ${raw.pointer}` : ''}`
@@ -1751,9 +1785,25 @@ async function runTests(opts) {
 
 
 
+/** Short names people type for the pack's service directories. */
+const SERVICE_ALIASES = {
+    iam: 'identityandaccessmanagement',
+    kms: 'keymanagementservice',
+    elb: 'elasticloadbalancing',
+    elbv2: 'elasticloadbalancing',
+    alb: 'elasticloadbalancing',
+    autoscaling: 'ec2autoscaling',
+    dms: 'databasemigrationservice',
+    acm: 'certificatemanager',
+    opensearch: 'opensearchservice',
+    sfn: 'stepfunctions',
+    docdb: 'documentdb',
+    apigw: 'apigateway',
+};
 function selectControls(all, config) {
     const out = new Map();
-    for (const pack of config.rulePacks) {
+    for (const p of config.rulePacks) {
+        const pack = { ...p, services: p.services.map((s) => SERVICE_ALIASES[s] ?? s) };
         const services = new Set(all.map((c) => c.service));
         for (const s of pack.services)
             if (!services.has(s))

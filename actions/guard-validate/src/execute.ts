@@ -35,9 +35,26 @@ export interface ExecuteHooks {
   context?: RunContext;
 }
 
-function selectControls(all: Control[], config: GuardConfig): Control[] {
+/** Short names people type for the pack's service directories. */
+const SERVICE_ALIASES: Record<string, string> = {
+  iam: 'identityandaccessmanagement',
+  kms: 'keymanagementservice',
+  elb: 'elasticloadbalancing',
+  elbv2: 'elasticloadbalancing',
+  alb: 'elasticloadbalancing',
+  autoscaling: 'ec2autoscaling',
+  dms: 'databasemigrationservice',
+  acm: 'certificatemanager',
+  opensearch: 'opensearchservice',
+  sfn: 'stepfunctions',
+  docdb: 'documentdb',
+  apigw: 'apigateway',
+};
+
+export function selectControls(all: Control[], config: Pick<GuardConfig, 'rulePacks'>): Control[] {
   const out = new Map<string, Control>();
-  for (const pack of config.rulePacks) {
+  for (const p of config.rulePacks) {
+    const pack = { ...p, services: p.services.map((s) => SERVICE_ALIASES[s] ?? s) };
     const services = new Set(all.map((c) => c.service));
     for (const s of pack.services)
       if (!services.has(s))

@@ -228,3 +228,32 @@ test('the example template breaks the seed rules at the lines its description na
     'ssh_not_open_to_world@25',
   ]);
 });
+
+test('rule-pack service filter with aliases; unknown services are a configuration error', async () => {
+  const { selectControls } = await import('./execute.js');
+  const iam = selectControls(controls, { rulePacks: [{ name: 'control-tower', services: ['iam', 's3'] }] });
+  expect(new Set(iam.map((c) => c.service))).toEqual(new Set(['identityandaccessmanagement', 's3']));
+  expect(selectControls(controls, { rulePacks: [{ name: 'control-tower', services: [] }] })).toHaveLength(
+    237,
+  );
+  expect(() =>
+    selectControls(controls, { rulePacks: [{ name: 'control-tower', services: ['nope'] }] }),
+  ).toThrow(/input "rule-packs" names service "nope"/);
+});
+
+test('paths relative to a rule variable are dropped when the rule names real places, else pinned to Resources', async () => {
+  const { locatedFindings } = await import('./validate.js');
+  const file = join(FIX, 'locations/short-forms.yaml');
+  const f = classify(file, true) as any;
+  const catalog = new RuleCatalog(controls);
+  const raw = (pointer: string, missing?: string) => ({ file, rule: 'r', pointer, missing, detail: 'x' });
+  const mixed = locatedFindings(
+    [raw('/0'), raw('/Resources/Bucket/Properties', 'A'), raw('/Resources/Bucket/Properties', 'A[*]')],
+    'short-forms.yaml',
+    f,
+    catalog,
+  );
+  expect(mixed.map((x) => `${x.line}:${x.column}`)).toEqual(['37:5']);
+  const only = locatedFindings([raw('/0'), raw('/1')], 'short-forms.yaml', f, catalog);
+  expect(only.map((x) => [x.line, x.pointer])).toEqual([[7, '/Resources']]);
+});

@@ -5,7 +5,7 @@ import { EXIT, parseRuleErrors, runEngine, type ExecResult } from './engine.js';
 import type { Classified } from './discover.js';
 import { repoPath } from './discover.js';
 import type { Severity } from './inputs.js';
-import { locate, stripBom, type PNode } from './positions.js';
+import { locate, stripBom, type Located, type PNode } from './positions.js';
 import { readStructured, type FileResult, type RawFinding } from './results.js';
 import type { RuleCatalog } from './rules-meta.js';
 import { messageText, type Control, type RuleInfo } from './rules-meta.js';
@@ -259,7 +259,7 @@ export async function validate(input: ValidateInput): Promise<ValidateOutput> {
     const f = engineName.get(res.file) ?? byName.get(res.file);
     if (!f) continue;
     const file = repoPath(input.workspace, f.file);
-    for (const raw of res.findings) findings.push(toFinding(raw, file, f, input.catalog));
+    findings.push(...locatedFindings(res.findings, file, f, input.catalog));
   }
   // Controls left out because no file had their resource types were evaluated in effect (SKIP).
   for (const c of input.controls) for (const r of c.rules) rulesSeen.add(r);
@@ -282,9 +282,47 @@ export function resourceOf(f: Evaluated, pointer: string): string | undefined {
   return undefined;
 }
 
-function toFinding(raw: RawFinding, file: string, f: Evaluated, catalog: RuleCatalog): Finding {
+/**
+ * Findings of one file, located. Some clauses report paths relative to a rule variable (`/0`)
+ * rather than the document: when the same rule also names real places, those are dropped; when it
+ * names none, one finding stays, at the `Resources` key. One finding per rule and place.
+ */
+export function locatedFindings(
+  raws: RawFinding[],
+  file: string,
+  f: Evaluated,
+  catalog: RuleCatalog,
+): Finding[] {
+  const root = f.parsed.root as PNode;
+  const byRule = new Map<string, Array<{ raw: RawFinding; at: Located }>>();
+  for (const raw of raws) {
+    const at = locate(root, raw.pointer);
+    const list = byRule.get(raw.rule) ?? [];
+    list.push({ raw, at });
+    byRule.set(raw.rule, list);
+  }
+  const out: Finding[] = [];
+  for (const list of byRule.values()) {
+    const placed = list.filter((x) => x.at.resolved.length > 0 || x.raw.pointer === '');
+    let keep = placed;
+    if (placed.length === 0) {
+      const first = list[0]!;
+      const resources = locate(root, '/Resources');
+      keep = [{ raw: { ...first.raw, pointer: resources.exact ? '/Resources' : '' }, at: resources }];
+    }
+    const seen = new Set<string>();
+    for (const { raw, at } of keep) {
+      const key = `${at.line}:${at.column}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(toFinding(raw, file, f, catalog, at));
+    }
+  }
+  return out;
+}
+
+function toFinding(raw: RawFinding, file: string, f: Evaluated, catalog: RuleCatalog, at: Located): Finding {
   const info: RuleInfo = catalog.info(raw.rule, raw.custom);
-  const at = locate(f.parsed.root as PNode, raw.pointer);
   const resource = resourceOf(f, raw.pointer);
   const what = raw.missing
     ? `${raw.missing} is missing${raw.pointer ? ` under ${raw.pointer}` : ''}`
