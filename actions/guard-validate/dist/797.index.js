@@ -566,20 +566,31 @@ async function resolveEngine(opts = {}) {
         throw new src/* OperationError */.OK(`bundled engine ${path} has sha256 ${got}, expected ${want}: refusing to run a binary that is not the pinned cfn-guard ${ENGINE_VERSION}`);
     return { path, description: `bundled ${ENGINE_VERSION} (${key}, sha256 verified)` };
 }
+/** One engine run may take this long before it is stopped (and its files are reported as errors). */
+const ENGINE_TIMEOUT_MS = 10 * 60_000;
 /** Run the engine with an argument array (never a shell). */
 function runEngine(engine, args, opts = {}) {
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_.spawn)(engine, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+        }, opts.timeoutMs ?? ENGINE_TIMEOUT_MS);
         const out = [];
         const err = [];
         child.stdout.on('data', (d) => out.push(d));
         child.stderr.on('data', (d) => err.push(d));
         child.on('error', (e) => reject(new src/* OperationError */.OK(`could not start cfn-guard (${engine}): ${e.message}`)));
         child.on('close', (code, signal) => {
+            clearTimeout(timer);
             resolve({
                 code: code ?? (signal ? 128 : 255),
                 stdout: Buffer.concat(out).toString('utf8'),
-                stderr: Buffer.concat(err).toString('utf8'),
+                stderr: Buffer.concat(err).toString('utf8') +
+                    (timedOut
+                        ? `cfn-guard did not finish within ${(opts.timeoutMs ?? ENGINE_TIMEOUT_MS) / 1000}s and was stopped`
+                        : ''),
             });
         });
     });
@@ -1924,25 +1935,37 @@ async function execute(config, hooks = {}) {
     jobSummary(findings, facts).write();
     const runUrl = ctx.repo && ctx.runId ? `${ctx.serverUrl}/${ctx.repo}/actions/runs/${ctx.runId}` : undefined;
     const sha = ctx.pullRequest?.headSha || ctx.sha;
+    // Reporting problems never hide the result: the gate below still decides the exit.
     if (config.annotations === 'checks' && gh && ctx.repo && sha) {
-        const r = await publishChecks(gh, { repo: ctx.repo, sha, findings, facts, detailsUrl: runUrl });
-        src/* log.info */.Rm.info(r.mode === 'checks'
-            ? `check run: ${r.annotations} annotation(s) in ${r.requests} request(s)`
-            : `annotations: ${r.annotations} workflow-command annotation(s)`);
+        try {
+            const r = await publishChecks(gh, { repo: ctx.repo, sha, findings, facts, detailsUrl: runUrl });
+            src/* log.info */.Rm.info(r.mode === 'checks'
+                ? `check run: ${r.annotations} annotation(s) in ${r.requests} request(s)`
+                : `annotations: ${r.annotations} workflow-command annotation(s)`);
+        }
+        catch (err) {
+            src/* log.warning */.Rm.warning(`guard-validate: the check run failed (${(0,src/* errorMessage */.gJ)(err)}); annotating with workflow commands instead`);
+            (0,src/* emitAnnotations */.KI)(commandAnnotations(findings));
+        }
     }
     else if (config.annotations !== 'none') {
         (0,src/* emitAnnotations */.KI)(commandAnnotations(findings));
     }
     const wantComment = config.prComment ?? (ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target');
     if (wantComment && ctx.pullRequest && gh && ctx.repo) {
-        const r = await publishComment(gh, {
-            repo: ctx.repo,
-            pr: ctx.pullRequest.number,
-            findings,
-            facts,
-            links: { server: ctx.serverUrl, repo: ctx.repo, sha: sha ?? '', runUrl },
-        });
-        src/* log.info */.Rm.info(`pull request comment: ${r}`);
+        try {
+            const r = await publishComment(gh, {
+                repo: ctx.repo,
+                pr: ctx.pullRequest.number,
+                findings,
+                facts,
+                links: { server: ctx.serverUrl, repo: ctx.repo, sha: sha ?? '', runUrl },
+            });
+            src/* log.info */.Rm.info(`pull request comment: ${r}`);
+        }
+        catch (err) {
+            src/* log.warning */.Rm.warning(`guard-validate: could not update the pull request comment (${(0,src/* errorMessage */.gJ)(err)})`);
+        }
     }
     const summaryLine = `${t.violations} violation(s) (${Object.entries(t.bySeverity)
         .filter(([, n]) => n)

@@ -74,6 +74,9 @@ export async function resolveEngine(
   return { path, description: `bundled ${ENGINE_VERSION} (${key}, sha256 verified)` };
 }
 
+/** One engine run may take this long before it is stopped (and its files are reported as errors). */
+export const ENGINE_TIMEOUT_MS = 10 * 60_000;
+
 export interface ExecResult {
   code: number;
   stdout: string;
@@ -83,9 +86,18 @@ export interface ExecResult {
 }
 
 /** Run the engine with an argument array (never a shell). */
-export function runEngine(engine: string, args: string[], opts: { cwd?: string } = {}): Promise<ExecResult> {
+export function runEngine(
+  engine: string,
+  args: string[],
+  opts: { cwd?: string; timeoutMs?: number } = {},
+): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(engine, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs ?? ENGINE_TIMEOUT_MS);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -94,10 +106,15 @@ export function runEngine(engine: string, args: string[], opts: { cwd?: string }
       reject(new OperationError(`could not start cfn-guard (${engine}): ${e.message}`)),
     );
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       resolve({
         code: code ?? (signal ? 128 : 255),
         stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
+        stderr:
+          Buffer.concat(err).toString('utf8') +
+          (timedOut
+            ? `cfn-guard did not finish within ${(opts.timeoutMs ?? ENGINE_TIMEOUT_MS) / 1000}s and was stopped`
+            : ''),
       });
     });
   });

@@ -1,6 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigurationError, OperationError, emitAnnotations, log, setOutputs } from '@oaktree/action-kit';
+import {
+  ConfigurationError,
+  OperationError,
+  emitAnnotations,
+  errorMessage,
+  log,
+  setOutputs,
+} from '@oaktree/action-kit';
 import { runContext, type RunContext } from './context.js';
 import {
   DATA_EXTENSIONS,
@@ -193,27 +200,39 @@ export async function execute(config: GuardConfig, hooks: ExecuteHooks = {}): Pr
 
   const runUrl = ctx.repo && ctx.runId ? `${ctx.serverUrl}/${ctx.repo}/actions/runs/${ctx.runId}` : undefined;
   const sha = ctx.pullRequest?.headSha || ctx.sha;
+  // Reporting problems never hide the result: the gate below still decides the exit.
   if (config.annotations === 'checks' && gh && ctx.repo && sha) {
-    const r = await publishChecks(gh, { repo: ctx.repo, sha, findings, facts, detailsUrl: runUrl });
-    log.info(
-      r.mode === 'checks'
-        ? `check run: ${r.annotations} annotation(s) in ${r.requests} request(s)`
-        : `annotations: ${r.annotations} workflow-command annotation(s)`,
-    );
+    try {
+      const r = await publishChecks(gh, { repo: ctx.repo, sha, findings, facts, detailsUrl: runUrl });
+      log.info(
+        r.mode === 'checks'
+          ? `check run: ${r.annotations} annotation(s) in ${r.requests} request(s)`
+          : `annotations: ${r.annotations} workflow-command annotation(s)`,
+      );
+    } catch (err) {
+      log.warning(
+        `guard-validate: the check run failed (${errorMessage(err)}); annotating with workflow commands instead`,
+      );
+      emitAnnotations(commandAnnotations(findings));
+    }
   } else if (config.annotations !== 'none') {
     emitAnnotations(commandAnnotations(findings));
   }
   const wantComment =
     config.prComment ?? (ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target');
   if (wantComment && ctx.pullRequest && gh && ctx.repo) {
-    const r = await publishComment(gh, {
-      repo: ctx.repo,
-      pr: ctx.pullRequest.number,
-      findings,
-      facts,
-      links: { server: ctx.serverUrl, repo: ctx.repo, sha: sha ?? '', runUrl },
-    });
-    log.info(`pull request comment: ${r}`);
+    try {
+      const r = await publishComment(gh, {
+        repo: ctx.repo,
+        pr: ctx.pullRequest.number,
+        findings,
+        facts,
+        links: { server: ctx.serverUrl, repo: ctx.repo, sha: sha ?? '', runUrl },
+      });
+      log.info(`pull request comment: ${r}`);
+    } catch (err) {
+      log.warning(`guard-validate: could not update the pull request comment (${errorMessage(err)})`);
+    }
   }
 
   const summaryLine =

@@ -303,3 +303,22 @@ test('a bad input fails before anything runs, and the outputs are still set', as
   expect(run.outputs).toMatchObject({ passed: 'false', violations: '0' });
   expect(gh.calls).toHaveLength(0);
 });
+
+test('a GitHub outage does not hide the result: retries, then workflow-command annotations', async () => {
+  gh.broken.add('checks');
+  gh.broken.add('comments');
+  const ws = workspace('suppress');
+  const run = await runAction({
+    action: ACTION,
+    workspace: ws,
+    inputs: { rules: 'security_rules.guard' },
+    env: env(),
+    event: pullRequest(),
+  });
+  expect(run.main.exitCode).toBe(1);
+  expect(run.outputs.violations).toBe('2');
+  expect(gh.calls.filter((c) => c.path.endsWith('/check-runs') && c.status === 500)).toHaveLength(3);
+  expect(run.main.log).toContain('the check run failed');
+  expect(run.main.annotations.filter((a) => a.file === 'templates/stack.yaml')).toHaveLength(2);
+  expect(run.main.log).toContain('could not update the pull request comment');
+});

@@ -44,6 +44,8 @@ export interface GitHubFake {
   comments: Array<{ id: number; issue: number; body: string }>;
   /** Change what is forbidden between runs. */
   forbid: Set<'checks' | 'comments'>;
+  /** Answer 500 for these (a GitHub outage). */
+  broken: Set<'checks' | 'comments'>;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
   const calls: RecordedCall[] = [];
   const checkRuns: CheckRun[] = [];
   const forbid = new Set(opts.forbid ?? []);
+  const broken = new Set<'checks' | 'comments'>();
   let nextId = 1000;
   const comments: GitHubFake['comments'] = [];
   for (const [issue, bodies] of Object.entries(opts.comments ?? {}))
@@ -80,6 +83,10 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     if (!/^Bearer \S+/.test(req.headers.authorization ?? ''))
       return send(401, { message: 'Requires authentication' });
     const denied = { message: 'Resource not accessible by integration' };
+    if (broken.has('checks') && url.pathname.includes('/check-runs'))
+      return send(500, { message: 'Server Error' });
+    if (broken.has('comments') && url.pathname.includes('/comments'))
+      return send(500, { message: 'Server Error' });
     let m: RegExpExecArray | null;
 
     if (method === 'POST' && (m = /^\/repos\/[^/]+\/[^/]+\/check-runs$/.exec(url.pathname))) {
@@ -168,6 +175,7 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     checkRuns,
     comments,
     forbid,
+    broken,
     close: () =>
       new Promise<void>((resolve) => {
         clearTimeout(stopTimer);
