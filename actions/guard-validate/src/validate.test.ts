@@ -8,7 +8,7 @@ import { readStructured } from './results.js';
 import { RuleCatalog, declaredSeverity, loadControls } from './rules-meta.js';
 import { applySuppressions, readBaseline } from './suppress.js';
 import { runTests } from './testmode.js';
-import { shard, validate, type ValidateInput } from './validate.js';
+import { planJobs, shard, validate, type ValidateInput } from './validate.js';
 
 const FIX = join(REPO_ROOT, 'test/fixtures/guard-validate');
 const ENGINE = join(
@@ -256,4 +256,31 @@ test('paths relative to a rule variable are dropped when the rule names real pla
   expect(mixed.map((x) => `${x.line}:${x.column}`)).toEqual(['37:5']);
   const only = locatedFindings([raw('/0'), raw('/1')], 'short-forms.yaml', f, catalog);
   expect(only.map((x) => [x.line, x.pointer])).toEqual([[7, '/Resources']]);
+});
+
+test('planJobs: shards per CPU, each with only the controls its templates can trigger', () => {
+  const types: Record<string, string[]> = {
+    a: ['AWS::S3::Bucket'],
+    b: ['AWS::S3::Bucket'],
+    c: ['AWS::RDS::DBInstance'],
+    d: ['AWS::RDS::DBInstance'],
+  };
+  const jobs = planJobs({
+    names: Object.keys(types),
+    size: () => 100,
+    isTemplate: () => true,
+    types: (n) => new Set(types[n]),
+    ruleFiles: ['/custom.guard'],
+    controls,
+    packDir: '/pack',
+    parallelism: 1,
+    jobsPerCpu: 2,
+  });
+  expect(jobs).toHaveLength(2);
+  expect(jobs.flatMap((j) => j.files).sort()).toEqual(['a', 'b', 'c', 'd']);
+  for (const j of jobs) {
+    expect(j.rules[0]).toBe('/custom.guard');
+    expect(j.rules.length).toBeGreaterThan(1);
+    expect(j.rules.length).toBeLessThan(60);
+  }
 });
