@@ -798,6 +798,7 @@ const SECURITY_SEVERITY = {
 
 
 
+
 const COMMENT_MARKER = '<!-- oaktree:guard-validate -->';
 const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
 function active(f) {
@@ -949,7 +950,13 @@ function sarif(findings, opts = {}) {
                         : {}),
                     properties: { severity: f.severity, ...(f.pointer !== undefined ? { path: f.pointer } : {}) },
                 })),
-                originalUriBaseIds: { '%SRCROOT%': { uri: 'file:///' } },
+                ...(opts.srcRoot
+                    ? {
+                        originalUriBaseIds: {
+                            '%SRCROOT%': { uri: (0,external_node_url_.pathToFileURL)(opts.srcRoot).href.replace(/\/?$/, '/') },
+                        },
+                    }
+                    : {}),
             },
         ],
     };
@@ -1947,7 +1954,7 @@ async function execute(config, hooks = {}) {
     const t = totals(findings);
     // Files first, so they exist whatever happens to the GitHub calls.
     (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(sarifPath), { recursive: true });
-    (0,external_node_fs_.writeFileSync)(sarifPath, JSON.stringify(sarif(findings), null, 2));
+    (0,external_node_fs_.writeFileSync)(sarifPath, JSON.stringify(sarif(findings, { srcRoot: ws }), null, 2));
     (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(reportPath), { recursive: true });
     (0,external_node_fs_.writeFileSync)(reportPath, JSON.stringify(jsonReport(findings, facts), null, 2));
     (0,src/* setOutputs */.n0)({

@@ -184,7 +184,7 @@ export async function execute(config: GuardConfig, hooks: ExecuteHooks = {}): Pr
 
   // Files first, so they exist whatever happens to the GitHub calls.
   mkdirSync(dirname(sarifPath), { recursive: true });
-  writeFileSync(sarifPath, JSON.stringify(sarif(findings), null, 2));
+  writeFileSync(sarifPath, JSON.stringify(sarif(findings, { srcRoot: ws }), null, 2));
   mkdirSync(dirname(reportPath), { recursive: true });
   writeFileSync(reportPath, JSON.stringify(jsonReport(findings, facts), null, 2));
   setOutputs({

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { SUMMARY_LIMIT_BYTES, SummaryBuilder, cell, type Annotation } from '@oaktree/action-kit';
 import { ENGINE_VERSION } from './engine-lock.js';
 import type { FailOn, Severity } from './inputs.js';
@@ -95,7 +96,7 @@ export function commandAnnotations(findings: Finding[]): Annotation[] {
 
 export function sarif(
   findings: Finding[],
-  opts: { toolVersion?: string; informationUri?: string } = {},
+  opts: { toolVersion?: string; informationUri?: string; srcRoot?: string } = {},
 ): unknown {
   const rules = new Map<string, { f: Finding; severity: Severity }>();
   for (const f of findings) {
@@ -175,7 +176,13 @@ export function sarif(
             : {}),
           properties: { severity: f.severity, ...(f.pointer !== undefined ? { path: f.pointer } : {}) },
         })),
-        originalUriBaseIds: { '%SRCROOT%': { uri: 'file:///' } },
+        ...(opts.srcRoot
+          ? {
+              originalUriBaseIds: {
+                '%SRCROOT%': { uri: pathToFileURL(opts.srcRoot).href.replace(/\/?$/, '/') },
+              },
+            }
+          : {}),
       },
     ],
   };

@@ -108,7 +108,7 @@ test('Control Tower controls: metadata, and only controls for present resource t
   const ws = join(FIX, 'repos/fail');
   const files = await discoverCandidates(ws);
   const out = await validate(input(ws, files, { ruleFiles: [], controls }));
-  const ct = out.findings.find((f) => f.controlId === 'CT.S3.PR.1')!;
+  const ct = out.findings.find((f) => f.controlId === 'CT.S3.PR.1' && f.file === 'infra/data.json')!;
   expect(ct).toMatchObject({
     file: 'infra/data.json',
     line: 15,
@@ -283,4 +283,51 @@ test('planJobs: shards per CPU, each with only the controls its templates can tr
     expect(j.rules.length).toBeGreaterThan(1);
     expect(j.rules.length).toBeLessThan(60);
   }
+});
+
+test('a file only the engine rejects (YAML merge key) is an engine error; the rest of its run is redone', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'gv-merge-'));
+  writeFileSync(
+    join(ws, 'merge.yaml'),
+    'Resources:\n  A: &base\n    Type: AWS::S3::Bucket\n  B:\n    <<: *base\n',
+  );
+  copyFileSync(join(FIX, 'repos/fail/infra/network.yaml'), join(ws, 'network.yaml'));
+  const out = await validate(
+    input(ws, [join(ws, 'merge.yaml'), join(ws, 'network.yaml')], { parallelism: 1 }),
+  );
+  expect(out.findings.find((f) => f.kind === 'engine-error')).toMatchObject({ file: 'merge.yaml' });
+  expect(
+    out.findings.filter((f) => f.rule === 'ssh_not_open_to_world').map((f) => `${f.file}:${f.line}`),
+  ).toEqual(['network.yaml:15']);
+});
+
+test('discovery: templates by content anywhere (cdk.out templates too), never node_modules or cdk.out manifests', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'gv-disc-'));
+  const { mkdirSync } = await import('node:fs');
+  for (const d of ['node_modules/pkg', 'cdk.out', 'infra', 'config'])
+    mkdirSync(join(ws, d), { recursive: true });
+  const tpl = 'Resources:\n  T:\n    Type: AWS::SNS::Topic\n';
+  writeFileSync(join(ws, 'node_modules/pkg/t.yaml'), tpl);
+  writeFileSync(join(ws, 'cdk.out/manifest.json'), '{"version":"36.0.0","artifacts":{}}');
+  writeFileSync(join(ws, 'cdk.out/tree.json'), '{"version":"tree-0.1"}');
+  writeFileSync(join(ws, 'cdk.out/Shop.template.json'), '{"Resources":{"T":{"Type":"AWS::SNS::Topic"}}}');
+  writeFileSync(join(ws, 'infra/app.yml'), tpl);
+  writeFileSync(join(ws, 'config/app.yaml'), 'log_level: debug\n');
+  writeFileSync(join(ws, 'config/broken.yaml'), 'a: [\n');
+  const found = (await discoverCandidates(ws)).map((f) => f.slice(ws.length + 1)).sort();
+  expect(found).toEqual([
+    'cdk.out/Shop.template.json',
+    'config/app.yaml',
+    'config/broken.yaml',
+    'infra/app.yml',
+  ]);
+  const kinds = found.map((f) => [f, classify(join(ws, f), false).kind]);
+  expect(kinds).toEqual([
+    ['cdk.out/Shop.template.json', 'template'],
+    ['config/app.yaml', 'skipped'],
+    ['config/broken.yaml', 'skipped'], // not template-like: a broken non-template is not our business
+    ['infra/app.yml', 'template'],
+  ]);
+  // the same broken file named explicitly is reported
+  expect(classify(join(ws, 'config/broken.yaml'), true).kind).toBe('broken');
 });
