@@ -1006,6 +1006,11 @@ function fileLink(f, links) {
 }
 function headline(t, facts) {
     const state = facts.passed ? '✅ passed' : '❌ failed';
+    if (facts.mode === 'test')
+        return (`**Guard rule tests ${state}**: ${t.violations} failed expectation(s) in ${facts.filesScanned} test case(s) ` +
+            `of ${facts.rulesEvaluated} rule file(s)` +
+            (t.errors ? `; ${t.errors} test file(s) could not run` : '') +
+            '.');
     return (`**Guard ${state}** (fail-on: \`${facts.failOn}\`): ${t.violations} violation(s)` +
         (t.errors ? `, ${t.errors} file error(s)` : '') +
         ` in ${facts.filesScanned} file(s) against ${facts.rulesEvaluated} rule(s)` +
@@ -1265,10 +1270,20 @@ function messagesOf(x) {
     const error = typeof m?.error_message === 'string' && m.error_message.trim() ? m.error_message.trim() : undefined;
     return { custom, error };
 }
+/**
+ * Guard's message without its 0-based [L:,C:] markers and path noise (the finding's location says
+ * where): `Check was not compliant as property value [Path=/R/X Value=false] not equal to value
+ * [Path= Value=true].` becomes `property value false not equal to value true`.
+ */
 function cleanDetail(text) {
     return text
         .replace(/\[L:\d+,C:\d+\]/g, '')
+        .replace(/\[Path=[^\s\]]* Value=(.*?)\]/g, '$1')
+        .replace(/\[\(resolved, Path=[^\s\]]* Value=(.*?)\)\]/g, '$1')
+        .replace(/property \[\/(?:[^\]/]*\/)*([^\]/]*)\]/g, 'property $1')
+        .replace(/^Check was not compliant as /, '')
         .replace(/\s+/g, ' ')
+        .replace(/\.$/, '')
         .trim();
 }
 /** The location a check names: a resolved `from` path, or `traversed_to` + `remaining_query`. */
@@ -1896,6 +1911,7 @@ async function execute(config, hooks = {}) {
             engine: engine.description,
             durationMs: 0,
             reportFile: config.reportFile,
+            mode: config.mode,
         };
     }
     else {
@@ -1948,6 +1964,7 @@ async function execute(config, hooks = {}) {
             engine: engine.description,
             durationMs: 0,
             reportFile: config.reportFile,
+            mode: config.mode,
         };
     }
     facts.durationMs = Date.now() - started;

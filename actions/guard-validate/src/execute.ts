@@ -120,6 +120,7 @@ export async function execute(config: GuardConfig, hooks: ExecuteHooks = {}): Pr
       engine: engine.description,
       durationMs: 0,
       reportFile: config.reportFile,
+      mode: config.mode,
     };
   } else {
     // Which data files: the given ones, or every template in the repository (by content).
@@ -177,6 +178,7 @@ export async function execute(config: GuardConfig, hooks: ExecuteHooks = {}): Pr
       engine: engine.description,
       durationMs: 0,
       reportFile: config.reportFile,
+      mode: config.mode,
     };
   }
   facts.durationMs = Date.now() - started;

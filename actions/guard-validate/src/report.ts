@@ -204,6 +204,7 @@ export interface RunFacts {
   engine: string;
   durationMs: number;
   reportFile?: string;
+  mode?: 'validate' | 'test';
 }
 
 export function jsonReport(findings: Finding[], facts: RunFacts): unknown {
@@ -249,6 +250,13 @@ export function fileLink(f: Finding, links?: { server: string; repo: string; sha
 
 function headline(t: Totals, facts: RunFacts): string {
   const state = facts.passed ? '✅ passed' : '❌ failed';
+  if (facts.mode === 'test')
+    return (
+      `**Guard rule tests ${state}**: ${t.violations} failed expectation(s) in ${facts.filesScanned} test case(s) ` +
+      `of ${facts.rulesEvaluated} rule file(s)` +
+      (t.errors ? `; ${t.errors} test file(s) could not run` : '') +
+      '.'
+    );
   return (
     `**Guard ${state}** (fail-on: \`${facts.failOn}\`): ${t.violations} violation(s)` +
     (t.errors ? `, ${t.errors} file error(s)` : '') +

@@ -43,10 +43,20 @@ function messagesOf(x: Json | undefined): { custom?: string; error?: string } {
   return { custom, error };
 }
 
+/**
+ * Guard's message without its 0-based [L:,C:] markers and path noise (the finding's location says
+ * where): `Check was not compliant as property value [Path=/R/X Value=false] not equal to value
+ * [Path= Value=true].` becomes `property value false not equal to value true`.
+ */
 export function cleanDetail(text: string): string {
   return text
     .replace(/\[L:\d+,C:\d+\]/g, '')
+    .replace(/\[Path=[^\s\]]* Value=(.*?)\]/g, '$1')
+    .replace(/\[\(resolved, Path=[^\s\]]* Value=(.*?)\)\]/g, '$1')
+    .replace(/property \[\/(?:[^\]/]*\/)*([^\]/]*)\]/g, 'property $1')
+    .replace(/^Check was not compliant as /, '')
     .replace(/\s+/g, ' ')
+    .replace(/\.$/, '')
     .trim();
 }
 

@@ -331,3 +331,17 @@ test('discovery: templates by content anywhere (cdk.out templates too), never no
   // the same broken file named explicitly is reported
   expect(classify(join(ws, 'config/broken.yaml'), true).kind).toBe('broken');
 });
+
+test('Guard messages lose their 0-based markers and path noise', async () => {
+  const { cleanDetail } = await import('./results.js');
+  expect(
+    cleanDetail(
+      'Check was not compliant as property value [Path=/Resources/Vol/Properties/Encrypted[L:23,C:17] Value=false] not equal to value [Path=[L:0,C:0] Value=true].',
+    ),
+  ).toBe('property value false not equal to value true');
+  expect(
+    cleanDetail(
+      'Check was not compliant as property [/Resources/SG/Properties/SecurityGroupIngress/1/FromPort[L:16,C:20]] was not present in [(resolved, Path=[L:0,C:0] Value=[80,443])]',
+    ),
+  ).toBe('property FromPort was not present in [80,443]');
+});

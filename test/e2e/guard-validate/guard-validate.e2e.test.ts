@@ -237,6 +237,9 @@ test('test mode: each failed expectation is annotated at its case', async () => 
   expect(a.map((x) => x.line)).toEqual([28, 28]);
   expect(a.map((x) => x.message).join('\n')).toContain('rule rds_storage_encrypted expected PASS, got FAIL');
   expect(run.summary).toContain('unencrypted database passes');
+  expect(run.summary).toContain(
+    'Guard rule tests ❌ failed**: 2 failed expectation(s) in 3 test case(s) of 1 rule file(s)',
+  );
 });
 
 test('terraform plan: findings at the plan line with the resource address', async () => {
