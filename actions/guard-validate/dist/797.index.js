@@ -1584,10 +1584,11 @@ async function validate(input) {
         if (parsed)
             return take(parsed);
         if (job.files.length > 1) {
-            // One file the engine cannot read aborts its whole run: find it by running the files one by one.
-            log(`cfn-guard stopped on a run over ${job.files.length} files (exit ${r.code}); running them one by one`);
-            for (const n of job.files)
-                await runJob({ ...job, files: [n] });
+            // One file the engine cannot read aborts its whole run: halve the run until it is found.
+            log(`cfn-guard stopped on a run over ${job.files.length} files (exit ${r.code}); splitting it to find the file`);
+            const mid = Math.ceil(job.files.length / 2);
+            await runJob({ ...job, files: job.files.slice(0, mid) });
+            await runJob({ ...job, files: job.files.slice(mid) });
             return;
         }
         const f = byName.get(job.files[0]);

@@ -345,3 +345,24 @@ test('Guard messages lose their 0-based markers and path noise', async () => {
     ),
   ).toBe('property FromPort was not present in [80,443]');
 });
+
+test('a bad file in a big run is found by halving, not by running every file alone', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'gv-halve-'));
+  const names: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const n = join(ws, `t${String(i).padStart(2, '0')}.yaml`);
+    writeFileSync(
+      n,
+      i === 11
+        ? 'Resources:\n  A: &base\n    Type: AWS::S3::Bucket\n  B:\n    <<: *base\n'
+        : 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n',
+    );
+    names.push(n);
+  }
+  const lines: string[] = [];
+  const out = await validate(input(ws, names, { parallelism: 1, log: (l) => lines.push(l) }));
+  expect(out.findings.filter((f) => f.kind === 'engine-error').map((f) => f.file)).toEqual(['t11.yaml']);
+  expect(out.findings.filter((f) => f.rule === 's3_bucket_encryption')).toHaveLength(39);
+  // two runs of 20 files; one by one would take 2 + 20 runs
+  expect(out.engineRuns).toBeLessThanOrEqual(14);
+});
