@@ -800,6 +800,8 @@ const SECURITY_SEVERITY = {
 
 
 const COMMENT_MARKER = '<!-- oaktree:guard-validate -->';
+/** Code scanning refuses a run with more results than this; the most severe are kept. */
+const SARIF_MAX_RESULTS = 25_000;
 const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
 function active(f) {
     return !f.suppressed;
@@ -921,7 +923,9 @@ function sarif(findings, opts = {}) {
                     },
                 },
                 automationDetails: { id: 'guard-validate/' },
-                results: findings.map((f) => ({
+                results: ordered(findings)
+                    .slice(0, SARIF_MAX_RESULTS)
+                    .map((f) => ({
                     ruleId: f.ruleId,
                     ruleIndex: index.get(f.ruleId),
                     level: sarifLevel(f),
@@ -1973,6 +1977,8 @@ async function execute(config, hooks = {}) {
     // Files first, so they exist whatever happens to the GitHub calls.
     (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(sarifPath), { recursive: true });
     (0,external_node_fs_.writeFileSync)(sarifPath, JSON.stringify(sarif(findings, { srcRoot: ws }), null, 2));
+    if (findings.length > SARIF_MAX_RESULTS)
+        src/* log.warning */.Rm.warning(`guard-validate: ${findings.length} findings; the SARIF log keeps the ${SARIF_MAX_RESULTS} most severe (code scanning's limit per run), the report file has all`);
     (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(reportPath), { recursive: true });
     (0,external_node_fs_.writeFileSync)(reportPath, JSON.stringify(jsonReport(findings, facts), null, 2));
     (0,src/* setOutputs */.n0)({

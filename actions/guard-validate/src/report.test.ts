@@ -92,3 +92,13 @@ test('check annotations: required fields, suppressed ones left out', () => {
     annotation_level: 'failure',
   });
 });
+
+test('SARIF keeps at most 25,000 results, the most severe first', () => {
+  const many = Array.from({ length: 25_010 }, (_, i) =>
+    finding(i, { severity: i < 10 ? 'critical' : 'low' }),
+  );
+  const log = sarif(many.reverse()) as any;
+  const results = log.runs[0].results;
+  expect(results).toHaveLength(25_000);
+  expect(results.slice(0, 10).every((r: any) => r.properties.severity === 'critical')).toBe(true);
+});

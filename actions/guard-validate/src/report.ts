@@ -6,6 +6,8 @@ import { SECURITY_SEVERITY, SEVERITY_RANK } from './rules-meta.js';
 import type { Finding } from './validate.js';
 
 export const COMMENT_MARKER = '<!-- oaktree:guard-validate -->';
+/** Code scanning refuses a run with more results than this; the most severe are kept. */
+export const SARIF_MAX_RESULTS = 25_000;
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 export interface Totals {
@@ -146,36 +148,38 @@ export function sarif(
           },
         },
         automationDetails: { id: 'guard-validate/' },
-        results: findings.map((f) => ({
-          ruleId: f.ruleId,
-          ruleIndex: index.get(f.ruleId),
-          level: sarifLevel(f),
-          message: { text: f.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' },
-                region: { startLine: f.line, startColumn: f.column },
+        results: ordered(findings)
+          .slice(0, SARIF_MAX_RESULTS)
+          .map((f) => ({
+            ruleId: f.ruleId,
+            ruleIndex: index.get(f.ruleId),
+            level: sarifLevel(f),
+            message: { text: f.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' },
+                  region: { startLine: f.line, startColumn: f.column },
+                },
+                ...(f.resource ? { logicalLocations: [{ name: f.resource, kind: 'resource' }] } : {}),
               },
-              ...(f.resource ? { logicalLocations: [{ name: f.resource, kind: 'resource' }] } : {}),
-            },
-          ],
-          partialFingerprints: { 'guardFinding/v1': f.fingerprint },
-          ...(f.suppressed
-            ? {
-                suppressions: [
-                  {
-                    kind: f.suppressed === 'metadata' ? 'inSource' : 'external',
-                    justification:
-                      f.suppressed === 'metadata'
-                        ? 'Metadata.guard.SuppressedRules'
-                        : 'accepted in the baseline file',
-                  },
-                ],
-              }
-            : {}),
-          properties: { severity: f.severity, ...(f.pointer !== undefined ? { path: f.pointer } : {}) },
-        })),
+            ],
+            partialFingerprints: { 'guardFinding/v1': f.fingerprint },
+            ...(f.suppressed
+              ? {
+                  suppressions: [
+                    {
+                      kind: f.suppressed === 'metadata' ? 'inSource' : 'external',
+                      justification:
+                        f.suppressed === 'metadata'
+                          ? 'Metadata.guard.SuppressedRules'
+                          : 'accepted in the baseline file',
+                    },
+                  ],
+                }
+              : {}),
+            properties: { severity: f.severity, ...(f.pointer !== undefined ? { path: f.pointer } : {}) },
+          })),
         ...(opts.srcRoot
           ? {
               originalUriBaseIds: {
