@@ -335,7 +335,8 @@ function locate(root, pointer) {
     let node = root;
     let where = root.pos;
     const resolved = [];
-    for (const seg of segs) {
+    for (let i = 0; i < segs.length; i++) {
+        const seg = segs[i];
         // A short-form tag stands for a one-key map: `!Sub x` is { "Fn::Sub": x }.
         if (node.tag && (seg === node.tag.slice(1) || seg === `Fn::${node.tag.slice(1)}`)) {
             resolved.push(seg);
@@ -350,11 +351,20 @@ function locate(root, pointer) {
             continue;
         }
         if (node.kind === 'map') {
-            const e = node.entries.get(seg);
+            let e = node.entries.get(seg);
+            // Guard does not escape `/` in keys: `a/b` arrives as two segments.
+            let used = 1;
+            for (let j = i + 1; !e && j < segs.length && j < i + 4; j++) {
+                e = node.entries.get(segs.slice(i, j + 1).join('/'));
+                used = j - i + 1;
+            }
             if (!e)
                 break;
             where = e.key;
             node = e.value;
+            resolved.push(...segs.slice(i, i + used));
+            i += used - 1;
+            continue;
         }
         else if (node.kind === 'seq' && /^\d+$/.test(seg)) {
             const item = node.items[Number(seg)];

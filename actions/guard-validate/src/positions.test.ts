@@ -122,3 +122,13 @@ describe('parse errors carry the line', () => {
     }
   });
 });
+
+test('keys with a slash (Guard does not escape them) and ~ escapes', () => {
+  const p = parseTemplate(
+    'Mappings:\n  Paths:\n    api/v1:\n      Prefix: x\n    "a~b":\n      Prefix: y\n',
+    'm.yaml',
+  );
+  expect(locate(p.root, '/Mappings/Paths/api/v1/Prefix')).toMatchObject({ line: 4, column: 7, exact: true });
+  expect(locate(p.root, '/Mappings/Paths/a~0b/Prefix')).toMatchObject({ line: 6, column: 7, exact: true });
+  expect(locate(p.root, '/Mappings/Paths/api/v2')).toMatchObject({ line: 2, column: 3, exact: false });
+});
