@@ -1056,6 +1056,19 @@ function jobSummary(findings, facts, limit) {
         s.heading('By rule', 3);
         s.table(['Rule', 'Severity', 'Findings', 'Files'], [...byRule.values()].map((e) => [e.f.title, e.f.severity, e.n, e.files.size]));
     }
+    const byFile = new Map();
+    for (const f of list.filter(active)) {
+        const e = byFile.get(f.file) ?? { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+        e[f.severity]++;
+        byFile.set(f.file, e);
+    }
+    if (byFile.size) {
+        s.heading('By file', 3);
+        s.table(['File', ...SEVERITY_ORDER], [...byFile.entries()]
+            .sort((a, b) => a[0].localeCompare(b[0]))
+            .slice(0, 500)
+            .map(([file, n]) => [file, ...SEVERITY_ORDER.map((sev) => n[sev])]));
+    }
     if (list.length) {
         s.heading('Findings', 3);
         // Built here with a running byte count: thousands of rows stay linear.

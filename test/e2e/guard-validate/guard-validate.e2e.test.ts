@@ -182,6 +182,8 @@ test('mixed: a broken template and a broken rule are errors at their lines; the 
   expect(byFile('templates/network.yaml').map((a) => a.line)).toContain(15);
   expect(run.outputs['files-scanned']).toBe('2');
   expect(run.summary).toContain('1 non-template file(s) skipped');
+  expect(run.summary).toContain('### By file');
+  expect(run.summary).toContain('| templates/network.yaml | 1 | 0 | 1 | 0 | 0 |');
   expect(gh.checkRuns).toHaveLength(0);
 });
 
