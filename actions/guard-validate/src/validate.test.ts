@@ -366,3 +366,21 @@ test('a bad file in a big run is found by halving, not by running every file alo
   // two runs of 20 files; one by one would take 2 + 20 runs
   expect(out.engineRuns).toBeLessThanOrEqual(14);
 });
+
+test('paths through short-form intrinsics, as the engine reports them, land on the tagged value', async () => {
+  const ws = join(FIX, 'locations');
+  const out = await validate(
+    input(ws, [join(ws, 'intrinsics.yaml')], { ruleFiles: [join(ws, 'intrinsics.guard')] }),
+  );
+  const at = (rule: string) =>
+    out.findings
+      .filter((f) => f.rule === rule)
+      .map((f) => `${f.line}:${f.column}`)
+      .sort();
+  // line 5: BucketName: !If [IsProd, !Sub '...', !Ref AWS::NoValue] -> the !Sub at column 32
+  expect(at('if_sub')).toEqual(['5:32']);
+  // line 8: Value: !Select [0, !Cidr [10.0.0.0/16, 6, 5]] -> the three items of the !Cidr list
+  expect(at('cidr')).toEqual(['8:37', '8:50', '8:53']);
+  // line 10: Value: !GetAtt Other.Arn (a plain string to Guard) -> the Value key
+  expect(at('getatt')).toEqual(['10:11']);
+});
