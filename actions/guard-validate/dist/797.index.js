@@ -1639,7 +1639,13 @@ async function validate(input) {
             fingerprint: fingerprint(file, 'engine-error'),
         });
     };
-    await pool(jobs, input.parallelism, runJob);
+    try {
+        await pool(jobs, input.parallelism, runJob);
+    }
+    finally {
+        if (bomDir)
+            (0,external_node_fs_.rmSync)(bomDir, { recursive: true, force: true });
+    }
     // Rule files that failed to parse: Guard names only the file's base name.
     for (const e of ruleErrors.values()) {
         const candidates = input.ruleFiles.filter((r) => (0,external_node_path_.basename)(r) === (0,external_node_path_.basename)(e.file));

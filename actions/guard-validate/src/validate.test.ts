@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../test/harness/run-action.js';
@@ -71,10 +71,12 @@ test('a BOM template is still evaluated (cfn-guard alone skips every rule)', asy
   const ws = mkdtempSync(join(tmpdir(), 'gv-bom-'));
   const text = readFileSync(join(FIX, 'locations/short-forms.yaml'), 'utf8');
   writeFileSync(join(ws, 'bom.yaml'), '\uFEFF' + text.replace(/\n/g, '\r\n'));
-  const out = await validate(input(ws, [join(ws, 'bom.yaml')]));
+  const temp = mkdtempSync(join(tmpdir(), 'gv-bomtemp-'));
+  const out = await validate(input(ws, [join(ws, 'bom.yaml')], { tempDir: temp }));
   expect(out.findings.filter((f) => f.rule === 'ssh_not_open_to_world').map((f) => [f.file, f.line])).toEqual(
     [['bom.yaml', 25]],
   );
+  expect(readdirSync(temp)).toEqual([]); // the BOM-free copy is cleaned up
 });
 
 test('a broken template and a broken rule file are reported with their lines; the rest is validated', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { EXIT, parseRuleErrors, runEngine, type ExecResult } from './engine.js';
 import type { Classified } from './discover.js';
@@ -60,7 +60,6 @@ export interface ValidateOutput {
   skipped: Array<{ file: string; reason: string }>;
   rulesEvaluated: number;
   engineRuns: number;
-  engineCpuMs?: number;
 }
 
 export function fingerprint(...parts: string[]): string {
@@ -284,7 +283,11 @@ export async function validate(input: ValidateInput): Promise<ValidateOutput> {
       fingerprint: fingerprint(file, 'engine-error'),
     });
   };
-  await pool(jobs, input.parallelism, runJob);
+  try {
+    await pool(jobs, input.parallelism, runJob);
+  } finally {
+    if (bomDir) rmSync(bomDir, { recursive: true, force: true });
+  }
 
   // Rule files that failed to parse: Guard names only the file's base name.
   for (const e of ruleErrors.values()) {
