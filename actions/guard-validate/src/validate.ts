@@ -1,0 +1,401 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { EXIT, parseRuleErrors, runEngine, type ExecResult } from './engine.js';
+import type { Classified } from './discover.js';
+import { repoPath } from './discover.js';
+import type { Severity } from './inputs.js';
+import { locate, stripBom, type Located, type PNode } from './positions.js';
+import { readStructured, type FileResult, type RawFinding } from './results.js';
+import type { RuleCatalog } from './rules-meta.js';
+import { messageText, type Control, type RuleInfo } from './rules-meta.js';
+
+export type FindingKind = 'violation' | 'template-error' | 'rule-error' | 'engine-error' | 'test-failure';
+
+export interface Finding {
+  kind: FindingKind;
+  /** Repo-relative path with forward slashes. */
+  file: string;
+  line: number;
+  column: number;
+  /** False when the line is the nearest existing parent of what the rule looked for. */
+  exact: boolean;
+  rule: string;
+  /** Stable rule id: the control id for Control Tower rules, the rule name for custom rules. */
+  ruleId: string;
+  controlId?: string;
+  severity: Severity;
+  title: string;
+  message: string;
+  remediation?: string;
+  helpUri?: string;
+  pointer?: string;
+  missing?: string;
+  /** CloudFormation logical id or Terraform resource address. */
+  resource?: string;
+  /** Stable across runs and line moves: sha256 of file, rule and path. */
+  fingerprint: string;
+  suppressed?: 'metadata' | 'baseline';
+}
+
+export interface ValidateInput {
+  engine: string;
+  workspace: string;
+  /** Custom rule files (absolute). */
+  ruleFiles: string[];
+  /** Control Tower controls to run (absolute rule file = packDir/control.file). */
+  controls: Control[];
+  packDir: string;
+  /** Every control of the pack (for metadata of rules named in findings). */
+  catalog: RuleCatalog;
+  files: Classified[];
+  parallelism: number;
+  tempDir: string;
+  log?: (line: string) => void;
+}
+
+export interface ValidateOutput {
+  findings: Finding[];
+  filesScanned: number;
+  skipped: Array<{ file: string; reason: string }>;
+  rulesEvaluated: number;
+  engineRuns: number;
+}
+
+export function fingerprint(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+type Evaluated = Extract<Classified, { kind: 'template' | 'plan' }>;
+
+function resourceTypes(f: Evaluated): Set<string> {
+  const out = new Set<string>();
+  const res = (f.parsed.data as { Resources?: Record<string, { Type?: unknown }> } | null)?.Resources;
+  if (res && typeof res === 'object')
+    for (const r of Object.values(res)) if (r && typeof r.Type === 'string') out.add(r.Type);
+  return out;
+}
+
+/** Split files into at most n shards of similar total size (largest first onto the lightest shard). */
+export function shard<T>(items: T[], n: number, size: (t: T) => number): T[][] {
+  const k = Math.max(1, Math.min(n, items.length));
+  const shards: Array<{ items: T[]; load: number }> = Array.from({ length: k }, () => ({
+    items: [],
+    load: 0,
+  }));
+  for (const it of [...items].sort((a, b) => size(b) - size(a))) {
+    const s = shards.reduce((a, b) => (b.load < a.load ? b : a));
+    s.items.push(it);
+    s.load += size(it) + 2000; // a fixed cost per file as well
+  }
+  return shards.map((s) => s.items).filter((s) => s.length);
+}
+
+function baseArgs(rules: string[], data: string[]): string[] {
+  return [
+    'validate',
+    '--output-format',
+    'json',
+    '--structured',
+    '--show-summary',
+    'none',
+    ...rules.flatMap((r) => ['--rules', r]),
+    ...data.flatMap((d) => ['--data', d]),
+  ];
+}
+
+function parseOutput(r: ExecResult): FileResult[] | undefined {
+  if (r.code !== EXIT.PASS && r.code !== EXIT.VIOLATIONS && r.code !== EXIT.RULE_PARSE) return undefined;
+  try {
+    return readStructured(JSON.parse(r.stdout));
+  } catch {
+    return undefined;
+  }
+}
+
+function engineMessage(stderr: string): string {
+  const text = stderr
+    .replace(/Parsing error handling rule file[\s\S]*?`\n---\n?/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > 400 ? `${text.slice(0, 399)}…` : text || 'cfn-guard could not evaluate this file';
+}
+
+export interface Job {
+  files: string[];
+  rules: string[];
+  /** Relative work estimate (bytes of data x rule files), for scheduling the biggest first. */
+  cost: number;
+}
+
+/**
+ * The engine evaluates each data file on its own, so the files are split into shards of similar
+ * size, one engine run each, `jobsPerCpu` per CPU. A shard runs the custom rules and only the
+ * Control Tower controls whose resource types one of its templates contains (elsewhere they could
+ * only SKIP). Together the jobs give the same verdicts as one run of every rule over every file.
+ * (Splitting by control group as well was measured: re-reading every file per group costs more
+ * than the skipped evaluations save.)
+ */
+export function planJobs(opts: {
+  names: string[];
+  size: (n: string) => number;
+  isTemplate: (n: string) => boolean;
+  types: (n: string) => Set<string>;
+  ruleFiles: string[];
+  controls: Control[];
+  packDir: string;
+  parallelism: number;
+  jobsPerCpu?: number;
+}): Job[] {
+  const jobs: Job[] = [];
+  const n = Math.max(1, opts.parallelism) * (opts.jobsPerCpu ?? 2);
+  for (const files of shard(opts.names, n, opts.size)) {
+    const types = new Set<string>();
+    let template = false;
+    for (const f of files) {
+      if (opts.isTemplate(f)) template = true;
+      for (const t of opts.types(f)) types.add(t);
+    }
+    const controls = template
+      ? opts.controls.filter((c) => c.resourceTypes.length === 0 || c.resourceTypes.some((t) => types.has(t)))
+      : [];
+    const rules = [...opts.ruleFiles, ...controls.map((c) => join(opts.packDir, c.file))];
+    if (!rules.length) continue;
+    jobs.push({ files, rules, cost: files.reduce((a, f) => a + opts.size(f) + 2000, 0) * rules.length });
+  }
+  return jobs.sort((a, b) => b.cost - a.cost);
+}
+
+/** Run `fn` over the items with at most n at a time, in order. */
+export async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
+}
+
+/** Parse-checked files in, located findings out: the engine runs as a pool of jobs (planJobs). */
+export async function validate(input: ValidateInput): Promise<ValidateOutput> {
+  const log = input.log ?? (() => undefined);
+  const findings: Finding[] = [];
+  const skipped: Array<{ file: string; reason: string }> = [];
+  const evaluated: Evaluated[] = [];
+  for (const f of input.files) {
+    if (f.kind === 'skipped') skipped.push({ file: repoPath(input.workspace, f.file), reason: f.reason });
+    else if (f.kind === 'broken') {
+      const file = repoPath(input.workspace, f.file);
+      findings.push({
+        kind: 'template-error',
+        file,
+        line: f.line,
+        column: f.column,
+        exact: true,
+        rule: 'template-parse-error',
+        ruleId: 'guard/template-parse-error',
+        severity: 'high',
+        title: 'Template does not parse',
+        message: `${file} does not parse: ${f.message}`,
+        fingerprint: fingerprint(file, 'template-parse-error'),
+      });
+    } else evaluated.push(f);
+  }
+
+  // Guard reads a UTF-8 BOM as part of the first key and then skips every rule (a silent pass):
+  // hand it a copy without the BOM. Lines and columns do not move.
+  const engineName = new Map<string, Evaluated>();
+  let bomDir: string | undefined;
+  const enginePath = (f: Evaluated): string => {
+    if (f.text.charCodeAt(0) !== 0xfeff) return f.file;
+    bomDir ??= mkdtempSync(join(input.tempDir, 'guard-nobom-'));
+    const dir = join(bomDir, String(engineName.size));
+    mkdirSync(dir, { recursive: true });
+    const copy = join(dir, basename(f.file));
+    writeFileSync(copy, stripBom(f.text));
+    return copy;
+  };
+  const byName = new Map<string, Evaluated>();
+  for (const f of evaluated) {
+    const p = enginePath(f);
+    engineName.set(p, f);
+    byName.set(p, f);
+  }
+  const names = [...byName.keys()];
+
+  const typesOf = new Map(names.map((n) => [n, resourceTypes(byName.get(n)!)]));
+  const jobs = planJobs({
+    names,
+    size: (n) => byName.get(n)!.text.length,
+    isTemplate: (n) => byName.get(n)!.kind === 'template',
+    types: (n) => typesOf.get(n)!,
+    ruleFiles: input.ruleFiles,
+    controls: input.controls,
+    packDir: input.packDir,
+    parallelism: input.parallelism,
+  });
+
+  const ruleErrors = new Map<string, ReturnType<typeof parseRuleErrors>[number]>();
+  const rulesSeen = new Set<string>();
+  const brokenFiles = new Set<string>();
+  let runs = 0;
+  // Each job's output is located as soon as it arrives, while the other jobs still run.
+  const take = (parsed: FileResult[]) => {
+    for (const res of parsed) {
+      for (const r of res.rules) rulesSeen.add(r);
+      const f = engineName.get(res.file) ?? byName.get(res.file);
+      if (!f) continue;
+      findings.push(...locatedFindings(res.findings, repoPath(input.workspace, f.file), f, input.catalog));
+    }
+  };
+  const runJob = async (job: Job): Promise<void> => {
+    runs++;
+    const r = await runEngine(input.engine, baseArgs(job.rules, job.files));
+    for (const e of parseRuleErrors(r.stderr)) ruleErrors.set(`${e.file}:${e.line}:${e.column}`, e);
+    const parsed = parseOutput(r);
+    if (parsed) return take(parsed);
+    if (job.files.length > 1) {
+      // One file the engine cannot read aborts its whole run: halve the run until it is found.
+      log(
+        `cfn-guard stopped on a run over ${job.files.length} files (exit ${r.code}); splitting it to find the file`,
+      );
+      const mid = Math.ceil(job.files.length / 2);
+      await runJob({ ...job, files: job.files.slice(0, mid) });
+      await runJob({ ...job, files: job.files.slice(mid) });
+      return;
+    }
+    const f = byName.get(job.files[0]!)!;
+    const file = repoPath(input.workspace, f.file);
+    if (brokenFiles.has(file)) return;
+    brokenFiles.add(file);
+    const msg = engineMessage(r.stderr);
+    const at = /line (\d+),? column (\d+)/.exec(msg);
+    findings.push({
+      kind: 'engine-error',
+      file,
+      line: at ? Number(at[1]) : 1,
+      column: at ? Number(at[2]) : 1,
+      exact: !!at,
+      rule: 'engine-error',
+      ruleId: 'guard/engine-error',
+      severity: 'high',
+      title: 'cfn-guard could not evaluate this file',
+      message: `cfn-guard exit ${r.code} on ${file}: ${msg}`,
+      fingerprint: fingerprint(file, 'engine-error'),
+    });
+  };
+  try {
+    await pool(jobs, input.parallelism, runJob);
+  } finally {
+    if (bomDir) rmSync(bomDir, { recursive: true, force: true });
+  }
+
+  // Rule files that failed to parse: Guard names only the file's base name.
+  for (const e of ruleErrors.values()) {
+    const candidates = input.ruleFiles.filter((r) => basename(r) === basename(e.file));
+    const file = repoPath(input.workspace, candidates[0] ?? e.file);
+    findings.push({
+      kind: 'rule-error',
+      file,
+      line: e.line,
+      column: e.column,
+      exact: true,
+      rule: 'rule-parse-error',
+      ruleId: 'guard/rule-parse-error',
+      severity: 'high',
+      title: 'Rule file does not parse',
+      message: `${file} does not parse at line ${e.line}, column ${e.column}: ${e.message}`,
+      fingerprint: fingerprint(file, 'rule-parse-error'),
+    });
+  }
+
+  // Controls left out because no file had their resource types were evaluated in effect (SKIP).
+  for (const c of input.controls) for (const r of c.rules) rulesSeen.add(r);
+  return {
+    findings,
+    filesScanned: evaluated.length,
+    skipped,
+    rulesEvaluated: rulesSeen.size,
+    engineRuns: runs,
+  };
+}
+
+export function resourceOf(f: Evaluated, pointer: string): string | undefined {
+  const segs = pointer.split('/').filter(Boolean);
+  if (f.kind === 'template' && segs[0] === 'Resources' && segs[1]) return segs[1];
+  if (f.kind === 'plan' && segs[0] === 'resource_changes' && segs[1] !== undefined) {
+    const rc = (f.parsed.data as { resource_changes?: Array<{ address?: string }> }).resource_changes;
+    return rc?.[Number(segs[1])]?.address;
+  }
+  return undefined;
+}
+
+/**
+ * Findings of one file, located. Some clauses report paths relative to a rule variable (`/0`)
+ * rather than the document: when the same rule also names real places, those are dropped; when it
+ * names none, one finding stays, at the `Resources` key. One finding per rule and place.
+ */
+export function locatedFindings(
+  raws: RawFinding[],
+  file: string,
+  f: Evaluated,
+  catalog: RuleCatalog,
+): Finding[] {
+  const root = f.parsed.root as PNode;
+  const byRule = new Map<string, Array<{ raw: RawFinding; at: Located }>>();
+  for (const raw of raws) {
+    const at = locate(root, raw.pointer);
+    const list = byRule.get(raw.rule) ?? [];
+    list.push({ raw, at });
+    byRule.set(raw.rule, list);
+  }
+  const out: Finding[] = [];
+  for (const list of byRule.values()) {
+    const placed = list.filter((x) => x.at.resolved.length > 0 || x.raw.pointer === '');
+    let keep = placed;
+    if (placed.length === 0) {
+      const first = list[0]!;
+      const resources = locate(root, '/Resources');
+      keep = [{ raw: { ...first.raw, pointer: resources.exact ? '/Resources' : '' }, at: resources }];
+    }
+    const seen = new Set<string>();
+    for (const { raw, at } of keep) {
+      const key = `${at.line}:${at.column}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(toFinding(raw, file, f, catalog, at));
+    }
+  }
+  return out;
+}
+
+function toFinding(raw: RawFinding, file: string, f: Evaluated, catalog: RuleCatalog, at: Located): Finding {
+  const info: RuleInfo = catalog.info(raw.rule, raw.custom);
+  const resource = resourceOf(f, raw.pointer);
+  const what = raw.missing
+    ? `${raw.missing} is missing${raw.pointer ? ` under ${raw.pointer}` : ''}`
+    : raw.pointer
+      ? `${raw.pointer}: ${raw.detail}`
+      : raw.detail;
+  const text =
+    info.source === 'control-tower' ? info.title : (messageText(raw.custom) ?? `Rule ${raw.rule} failed`);
+  const where = resource ? (f.kind === 'plan' ? ` (${resource})` : ` (resource ${resource})`) : '';
+  return {
+    kind: 'violation',
+    file,
+    line: at.line,
+    column: at.column,
+    exact: at.exact && !raw.missing,
+    rule: raw.rule,
+    ruleId: info.id,
+    controlId: info.controlId,
+    severity: info.severity,
+    title: info.controlId ? `${info.controlId}: ${info.title}` : info.title,
+    message: `${text}${where}. ${raw.missing ? what : raw.detail}`.replace(/\.\./g, '.'),
+    remediation: info.remediation,
+    helpUri: info.helpUri,
+    pointer: raw.pointer,
+    missing: raw.missing,
+    resource,
+    fingerprint: fingerprint(file, info.id, raw.pointer, raw.missing ?? ''),
+  };
+}
