@@ -1071,32 +1071,17 @@ function jobSummary(findings, facts, limit) {
     }
     if (list.length) {
         s.heading('Findings', 3);
-        // Built here with a running byte count: thousands of rows stay linear.
-        const budget = (limit ?? src/* SUMMARY_LIMIT_BYTES */.Jz) - 64 * 1024;
-        let text = '| Severity | Location | Rule | Resource | Message | Status |\n| --- | --- | --- | --- | --- | --- |\n';
-        let bytes = Buffer.byteLength(text);
-        let kept = 0;
-        for (const f of list) {
-            const row = `| ${[
-                f.kind === 'violation' ? f.severity : `${f.severity} (${f.kind})`,
-                `${f.file}:${f.line}:${f.column}`,
-                f.ruleId,
-                f.resource ?? '',
-                f.message,
-                f.suppressed === 'metadata' ? 'suppressed' : f.suppressed === 'baseline' ? 'baselined' : 'open',
-            ]
-                .map(src/* cell */.Hn)
-                .join(' | ')} |\n`;
-            const n = Buffer.byteLength(row);
-            if (bytes + n > budget)
-                break;
-            text += row;
-            bytes += n;
-            kept++;
-        }
-        s.raw(text + '\n');
-        if (kept < list.length)
-            s.paragraph(`> [!NOTE]\n> ${list.length - kept} more finding(s) left out to stay within GitHub's 1 MiB job summary limit; the report file (${facts.reportFile ?? 'report-file'}) has every one.`);
+        s.table(['Severity', 'Location', 'Rule', 'Resource', 'Message', 'Status'], list.map((f) => [
+            f.kind === 'violation' ? f.severity : `${f.severity} (${f.kind})`,
+            `${f.file}:${f.line}:${f.column}`,
+            f.ruleId,
+            f.resource ?? '',
+            f.message,
+            f.suppressed === 'metadata' ? 'suppressed' : f.suppressed === 'baseline' ? 'baselined' : 'open',
+        ]), {
+            reserveBytes: 64 * 1024,
+            omittedNote: (n) => `> [!NOTE]\n> ${n} more finding(s) left out to stay within GitHub's 1 MiB job summary limit; the report file (${facts.reportFile ?? 'report-file'}) has every one.`,
+        });
     }
     if (facts.skipped.length)
         s.details(`${facts.skipped.length} file(s) skipped`, facts.skipped.map((x) => `- \`${(0,src/* cell */.Hn)(x.file)}\`: ${x.reason}`).join('\n'));

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { SUMMARY_LIMIT_BYTES, SummaryBuilder, cell, type Annotation } from '@oaktree/action-kit';
+import { SummaryBuilder, cell, type Annotation } from '@oaktree/action-kit';
 import { ENGINE_VERSION } from './engine-lock.js';
 import type { FailOn, Severity } from './inputs.js';
 import { SECURITY_SEVERITY, SEVERITY_RANK } from './rules-meta.js';
@@ -319,34 +319,22 @@ export function jobSummary(findings: Finding[], facts: RunFacts, limit?: number)
   }
   if (list.length) {
     s.heading('Findings', 3);
-    // Built here with a running byte count: thousands of rows stay linear.
-    const budget = (limit ?? SUMMARY_LIMIT_BYTES) - 64 * 1024;
-    let text =
-      '| Severity | Location | Rule | Resource | Message | Status |\n| --- | --- | --- | --- | --- | --- |\n';
-    let bytes = Buffer.byteLength(text);
-    let kept = 0;
-    for (const f of list) {
-      const row = `| ${[
+    s.table(
+      ['Severity', 'Location', 'Rule', 'Resource', 'Message', 'Status'],
+      list.map((f) => [
         f.kind === 'violation' ? f.severity : `${f.severity} (${f.kind})`,
         `${f.file}:${f.line}:${f.column}`,
         f.ruleId,
         f.resource ?? '',
         f.message,
         f.suppressed === 'metadata' ? 'suppressed' : f.suppressed === 'baseline' ? 'baselined' : 'open',
-      ]
-        .map(cell)
-        .join(' | ')} |\n`;
-      const n = Buffer.byteLength(row);
-      if (bytes + n > budget) break;
-      text += row;
-      bytes += n;
-      kept++;
-    }
-    s.raw(text + '\n');
-    if (kept < list.length)
-      s.paragraph(
-        `> [!NOTE]\n> ${list.length - kept} more finding(s) left out to stay within GitHub's 1 MiB job summary limit; the report file (${facts.reportFile ?? 'report-file'}) has every one.`,
-      );
+      ]),
+      {
+        reserveBytes: 64 * 1024,
+        omittedNote: (n) =>
+          `> [!NOTE]\n> ${n} more finding(s) left out to stay within GitHub's 1 MiB job summary limit; the report file (${facts.reportFile ?? 'report-file'}) has every one.`,
+      },
+    );
   }
   if (facts.skipped.length)
     s.details(

@@ -50,6 +50,25 @@ describe('SummaryBuilder', () => {
   });
 });
 
+test('a table of many rows keeps the reserve for what follows and says what it left out', () => {
+  const rows = Array.from({ length: 20_000 }, (_, i) => [
+    `templates/t${i}.yaml:${i}`,
+    'S3 bucket encryption',
+  ]);
+  const b = new SummaryBuilder(100_000)
+    .table(['Location', 'Rule'], rows, {
+      reserveBytes: 10_000,
+      omittedNote: (n) => `> ${n} more in report.json`,
+    })
+    .paragraph('engine line after the table');
+  const text = b.toString();
+  expect(Buffer.byteLength(text)).toBeLessThanOrEqual(100_000);
+  expect(text).toContain('engine line after the table');
+  const kept = (text.match(/\| templates\//g) ?? []).length;
+  expect(text).toContain(`> ${20_000 - kept} more in report.json`);
+  expect(text).toContain(`${20_000 - kept} table row(s) left out`);
+});
+
 describe('runStep', () => {
   let out = '';
   let restore: (t: string) => void;

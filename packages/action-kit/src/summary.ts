@@ -51,23 +51,35 @@ export class SummaryBuilder {
     return this;
   }
 
-  /** A table; rows beyond the size budget are left out and counted. */
-  table(headers: string[], rows: Array<Array<string | number | boolean | undefined>>): this {
+  /**
+   * A table; rows beyond the size budget are left out and counted (linear in the number of rows).
+   * `reserveBytes` keeps that much room for what follows the table; `omittedNote` is written right
+   * after the table when rows were left out (the closing note counts them either way).
+   */
+  table(
+    headers: string[],
+    rows: Array<Array<string | number | boolean | undefined>>,
+    opts: { reserveBytes?: number; omittedNote?: (omitted: number) => string } = {},
+  ): this {
     const head = `| ${headers.map(cell).join(' | ')} |\n|${headers.map(() => ' --- ').join('|')}|\n`;
     if (!this.push(head)) {
       this.omittedRows += rows.length;
       return this;
     }
-    let body = '';
-    let kept = 0;
+    const room = this.limit - RESERVE - (opts.reserveBytes ?? 0) - this.bytes - 1;
+    const lines: string[] = [];
+    let used = 0;
     for (const row of rows) {
       const line = `| ${row.map(cell).join(' | ')} |\n`;
-      if (!this.fits(body + line)) break;
-      body += line;
-      kept++;
+      const n = Buffer.byteLength(line);
+      if (used + n > room) break;
+      lines.push(line);
+      used += n;
     }
-    this.push(body + '\n');
-    this.omittedRows += rows.length - kept;
+    this.push(lines.join('') + '\n');
+    const omitted = rows.length - lines.length;
+    this.omittedRows += omitted;
+    if (omitted > 0 && opts.omittedNote) this.push(`${opts.omittedNote(omitted)}\n\n`);
     return this;
   }
 
