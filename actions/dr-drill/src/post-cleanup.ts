@@ -1,0 +1,89 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { OperationError, SummaryBuilder, log } from '@oaktree/action-kit';
+import { explainAwsError, sleep } from '@oaktree/aws';
+import { cleanupDrill, listCandidates } from './cleanup.js';
+import type { DrillReport } from './drill.js';
+import { rdsFactory } from './execute.js';
+import { ownedBy } from './selection.js';
+import type { DrillState } from './state.js';
+
+export interface PostDeps {
+  rds: ReturnType<typeof rdsFactory>;
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  log: Pick<typeof log, 'info' | 'warning' | 'error' | 'notice'>;
+}
+
+/** What post does with the saved state; returns the cleanup line for the summary. Throws when ARNs are left. */
+export async function postCleanup(
+  s: DrillState,
+  deps: PostDeps = { rds: rdsFactory(), now: Date.now, sleep, log },
+): Promise<void> {
+  const l = deps.log;
+  const keep =
+    s.cleanup === 'never' ||
+    (s.cleanup === 'on-success' && (s.outcome === 'failed' || s.outcome === 'error'));
+  if (keep) {
+    const found = [];
+    for (const region of s.regions)
+      found.push(...ownedBy(s.drillId, await listCandidates(deps.rds(region), region)));
+    if (found.length)
+      l.warning(
+        `drill ${s.drillId} resources kept (cleanup: ${s.cleanup}); they cost money until deleted, and the next drill's orphan sweep deletes them after ${new Date(Date.parse(s.startedAt)).toISOString()} + expiry: ${found.map((f) => f.arn).join(', ')}`,
+      );
+    else l.info(`drill ${s.drillId}: cleanup ${s.cleanup}, and nothing tagged with it exists`);
+    return;
+  }
+  l.info(
+    s.cleanedUp
+      ? `drill ${s.drillId}: main already cleaned up; checking that nothing tagged with it is left`
+      : `drill ${s.drillId} (${s.outcome}): deleting everything tagged dr-drill-id=${s.drillId} in ${s.regions.join(', ')}`,
+  );
+  let r;
+  try {
+    r = await cleanupDrill(deps, s.drillId, s.regions, {
+      deadline: deps.now() + s.cleanupTimeoutMs,
+      intervalMs: s.pollIntervalMs,
+      wait: true,
+    });
+  } catch (err) {
+    throw new OperationError(`cleanup of drill ${s.drillId} failed: ${explainAwsError(err) ?? String(err)}`);
+  }
+  if (r.found === 0 && r.left.length === 0) l.info(`drill ${s.drillId}: nothing left to clean up`);
+  else if (r.left.length === 0)
+    l.info(`drill ${s.drillId}: deleted ${r.deleted.length} resource(s), all gone`);
+  updateReport(
+    s,
+    r.deleted.map((d) => d.arn),
+    r.left,
+  );
+  if (r.found > 0 || r.left.length) {
+    const sb = new SummaryBuilder().heading('DR drill cleanup (post step)', 3);
+    sb.paragraph(
+      r.left.length
+        ? `**${r.left.length} resource(s) left behind**`
+        : `Deleted ${r.deleted.length} resource(s); nothing tagged ${s.drillId} remains.`,
+    );
+    if (r.left.length) sb.list(r.left.map((x) => `\`${x.arn}\`: ${x.error}`));
+    sb.write();
+  }
+  if (r.left.length) {
+    for (const x of r.left) l.error(`dr-drill cleanup left ${x.arn} behind (${x.region}): ${x.error}`);
+    throw new OperationError(
+      `cleanup of drill ${s.drillId} left ${r.left.length} resource(s) behind, delete them by hand: ${r.left.map((x) => x.arn).join(', ')}`,
+    );
+  }
+}
+
+function updateReport(s: DrillState, deleted: string[], left: Array<{ arn: string; error: string }>): void {
+  if (!s.reportFile || !existsSync(s.reportFile)) return;
+  try {
+    const report = JSON.parse(readFileSync(s.reportFile, 'utf8')) as DrillReport;
+    report.cleanup.deleted = [...new Set([...report.cleanup.deleted, ...deleted])];
+    report.cleanup.left = left;
+    report.cleanup.status = left.length ? 'incomplete (post step)' : 'done';
+    writeFileSync(s.reportFile, JSON.stringify(report, null, 2) + '\n');
+  } catch {
+    // The report is evidence, not a reason to fail the cleanup.
+  }
+}
