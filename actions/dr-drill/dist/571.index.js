@@ -1937,7 +1937,7 @@ function publish(r, reportFile) {
 
 ;// CONCATENATED MODULE: ./actions/dr-drill/src/state.ts
 
-const drillState = (0,action_kit_src/* stateSlot */.OT)('dr-drill');
+const drillState = (0,action_kit_src/* stateSlot */.OT)('drill');
 
 ;// CONCATENATED MODULE: ./actions/dr-drill/src/execute.ts
 

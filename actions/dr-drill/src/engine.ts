@@ -7,7 +7,7 @@ import type { DrillConfig } from './inputs.js';
 import type { Prober } from './probes.js';
 import type { CreatedResource } from './state.js';
 import type { Tag } from './tags.js';
-import type { Timeline} from './timeline.js';
+import type { Timeline } from './timeline.js';
 import { type RpoFigure } from './timeline.js';
 
 export interface Log {

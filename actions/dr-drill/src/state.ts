@@ -27,4 +27,4 @@ export interface DrillState {
   left: string[];
 }
 
-export const drillState = stateSlot<DrillState>('dr-drill');
+export const drillState = stateSlot<DrillState>('drill');
