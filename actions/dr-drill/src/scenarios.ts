@@ -571,7 +571,6 @@ async function replicaPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
         new CreateDBInstanceReadReplicaCommand({
           DBInstanceIdentifier: id,
           SourceDBInstanceIdentifier: cross ? i.DBInstanceArn : cfg.source.id,
-          ...(cross ? { SourceRegion: cfg.sourceRegion } : {}),
           ...(cross && cfg.kmsKeyId ? { KmsKeyId: cfg.kmsKeyId } : {}),
           ...parityParams(p),
           MultiAZ: false,
@@ -784,7 +783,9 @@ async function switchoverPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan>
         await ctx.onRecovered(ep);
       } finally {
         if (moved && !ctx.deps.signal?.aborted) {
-          // Always put the writer back, even when the first leg failed its health check.
+          // Always put the writer back, even when the first leg failed its health check; the failback
+          // gets a full timeout of its own.
+          ctx.deadline = Math.max(ctx.deadline, ctx.deps.now() + cfg.timeoutMs);
           await leg(ctx, 'failback', primaryArn, src, cfg.source.id, cfg.sourceRegion);
           enter(ctx, 'failed-back');
         } else if (moved) {

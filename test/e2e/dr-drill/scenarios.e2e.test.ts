@@ -77,7 +77,6 @@ test('snapshot-restore into another region picks the newest copy of the source',
       new CopyDBSnapshotCommand({
         SourceDBSnapshotIdentifier: `arn:aws:rds:us-east-1:${ACCOUNT}:snapshot:${snap}`,
         TargetDBSnapshotIdentifier: target,
-        SourceRegion: 'us-east-1',
         Tags: tags,
       }),
     );
