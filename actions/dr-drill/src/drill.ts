@@ -54,6 +54,9 @@ export interface DrillHooks {
   saveState(s: DrillState): void;
 }
 
+/** Waiting for deletions needs no precision: poll at most every 5 s. */
+export const cleanupPollMs = (cfg: DrillConfig) => Math.max(cfg.pollIntervalMs, 5000);
+
 const secs = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms) / 1000);
 
 /**
@@ -87,7 +90,7 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
     cleanup: cfg.cleanup,
     startedAt: startedAt.toISOString(),
     reportFile: cfg.reportFile,
-    pollIntervalMs: cfg.pollIntervalMs,
+    pollIntervalMs: cleanupPollMs(cfg),
     cleanupTimeoutMs: cfg.cleanupTimeoutMs,
     created: [],
     outcome: 'running',
@@ -134,7 +137,7 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
       ttlHours: cfg.orphanTtlHours,
       currentDrillId: drillId,
       deadline: deps.now() + cfg.cleanupTimeoutMs,
-      intervalMs: cfg.pollIntervalMs,
+      intervalMs: cleanupPollMs(cfg),
       signal: deps.signal,
     });
     report.sweep = {
@@ -257,7 +260,7 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
     );
     outcomeCleanup = await cleanupDrill(cleanupDeps, drillId, regions, {
       deadline: deps.now() + (aborted ? 5000 : cfg.cleanupTimeoutMs),
-      intervalMs: cfg.pollIntervalMs,
+      intervalMs: cleanupPollMs(cfg),
       wait: !aborted,
     });
     state.cleanedUp = !aborted && outcomeCleanup.left.length === 0;

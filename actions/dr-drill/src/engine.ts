@@ -110,8 +110,9 @@ export async function recoverLeg(ctx: DrillContext, leg: Timeline, opts: LegOpti
   for (;;) {
     if (deps.signal?.aborted) throw new PollCancelledError(opts.what, deps.signal.reason);
     if (!ready && deps.now() >= nextDescribe) {
-      const o = await opts.describe();
+      // Fixed rate: the next status poll is due one interval after this one started.
       nextDescribe = deps.now() + opts.pollMs;
+      const o = await opts.describe();
       if (o.endpoint) endpoint = o.endpoint;
       if (o.status !== lastStatus) {
         lastStatus = o.status;

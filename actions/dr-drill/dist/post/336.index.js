@@ -791,8 +791,9 @@ async function engine_recoverLeg(ctx, leg, opts) {
         if (deps.signal?.aborted)
             throw new PollCancelledError(opts.what, deps.signal.reason);
         if (!ready && deps.now() >= nextDescribe) {
-            const o = await opts.describe();
+            // Fixed rate: the next status poll is due one interval after this one started.
             nextDescribe = deps.now() + opts.pollMs;
+            const o = await opts.describe();
             if (o.endpoint)
                 endpoint = o.endpoint;
             if (o.status !== lastStatus) {
@@ -1639,6 +1640,8 @@ async function scenarios_preflight(cfg, deps) {
 
 
 const REPORT_SCHEMA = 'oaktree.dr-drill/v1';
+/** Waiting for deletions needs no precision: poll at most every 5 s. */
+const cleanupPollMs = (cfg) => Math.max(cfg.pollIntervalMs, 5000);
 const secs = (ms) => (ms === undefined ? undefined : Math.round(ms) / 1000);
 /**
  * The whole drill: check, record the drill id, sweep orphans, write the heartbeat, run the scenario,
@@ -1665,7 +1668,7 @@ async function drill_runDrill(cfg, deps, hooks) {
         cleanup: cfg.cleanup,
         startedAt: startedAt.toISOString(),
         reportFile: cfg.reportFile,
-        pollIntervalMs: cfg.pollIntervalMs,
+        pollIntervalMs: cleanupPollMs(cfg),
         cleanupTimeoutMs: cfg.cleanupTimeoutMs,
         created: [],
         outcome: 'running',
@@ -1706,7 +1709,7 @@ async function drill_runDrill(cfg, deps, hooks) {
             ttlHours: cfg.orphanTtlHours,
             currentDrillId: drillId,
             deadline: deps.now() + cfg.cleanupTimeoutMs,
-            intervalMs: cfg.pollIntervalMs,
+            intervalMs: cleanupPollMs(cfg),
             signal: deps.signal,
         });
         report.sweep = {
@@ -1824,7 +1827,7 @@ async function drill_runDrill(cfg, deps, hooks) {
             : `cleaning up drill ${drillId}`);
         outcomeCleanup = await cleanupDrill(cleanupDeps, drillId, regions, {
             deadline: deps.now() + (aborted ? 5000 : cfg.cleanupTimeoutMs),
-            intervalMs: cfg.pollIntervalMs,
+            intervalMs: cleanupPollMs(cfg),
             wait: !aborted,
         });
         state.cleanedUp = !aborted && outcomeCleanup.left.length === 0;
