@@ -1857,7 +1857,7 @@ function summaryMarkdown(r) {
         ? 'heartbeat (data level)'
         : r.rpo.upperBound
             ? `${r.rpo.method} (upper bound)`
-            : r.rpo.method;
+            : undefined;
     s.table(['', 'objective', 'achieved', 'verdict'], [
         [
             'RTO',
@@ -1866,7 +1866,7 @@ function summaryMarkdown(r) {
             r.rtoSeconds !== undefined && r.rtoSeconds <= r.objectives.rtoSeconds ? 'within' : 'missed',
         ],
         [
-            `RPO, ${rpoWhat}`,
+            rpoWhat ? `RPO, ${rpoWhat}` : 'RPO',
             fmt(r.objectives.rpoSeconds),
             fmt(r.rpo.seconds),
             r.rpo.seconds === undefined

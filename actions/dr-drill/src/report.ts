@@ -42,7 +42,7 @@ export function summaryMarkdown(r: DrillReport): string {
       ? 'heartbeat (data level)'
       : r.rpo.upperBound
         ? `${r.rpo.method} (upper bound)`
-        : r.rpo.method;
+        : undefined;
   s.table(
     ['', 'objective', 'achieved', 'verdict'],
     [
@@ -53,7 +53,7 @@ export function summaryMarkdown(r: DrillReport): string {
         r.rtoSeconds !== undefined && r.rtoSeconds <= r.objectives.rtoSeconds ? 'within' : 'missed',
       ],
       [
-        `RPO, ${rpoWhat}`,
+        rpoWhat ? `RPO, ${rpoWhat}` : 'RPO',
         fmt(r.objectives.rpoSeconds),
         fmt(r.rpo.seconds),
         r.rpo.seconds === undefined
