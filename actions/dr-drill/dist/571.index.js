@@ -1980,6 +1980,9 @@ async function execute(cfg) {
         };
         const report = await runDrill(cfg, deps, { saveState: (s) => drillState.save(s) });
         publish(report, cfg.reportFile);
+        if (report.cleanup.left.length)
+            throw new action_kit_src/* OperationError */.OK(`drill ${report.drillId} ${report.passed ? 'passed' : 'failed'}, but its cleanup left ${report.cleanup.left.length} resource(s) behind ` +
+                `(the post step tries again): ${report.cleanup.left.map((l) => l.arn).join(', ')}`);
         if (!report.passed)
             throw new action_kit_src/* OperationError */.OK(`drill ${report.drillId} ${report.outcome === 'cancelled' ? 'was cancelled' : 'failed'}: ${report.reasons.join('; ') || report.outcome}`);
     }

@@ -40,6 +40,11 @@ export async function execute(cfg: DrillConfig): Promise<void> {
     };
     const report = await runDrill(cfg, deps, { saveState: (s) => drillState.save(s) });
     publish(report, cfg.reportFile);
+    if (report.cleanup.left.length)
+      throw new OperationError(
+        `drill ${report.drillId} ${report.passed ? 'passed' : 'failed'}, but its cleanup left ${report.cleanup.left.length} resource(s) behind ` +
+          `(the post step tries again): ${report.cleanup.left.map((l) => l.arn).join(', ')}`,
+      );
     if (!report.passed)
       throw new OperationError(
         `drill ${report.drillId} ${report.outcome === 'cancelled' ? 'was cancelled' : 'failed'}: ${report.reasons.join('; ') || report.outcome}`,

@@ -29,7 +29,7 @@ export async function postCleanup(
       found.push(...ownedBy(s.drillId, await listCandidates(deps.rds(region), region)));
     if (found.length)
       l.warning(
-        `drill ${s.drillId} resources kept (cleanup: ${s.cleanup}); they cost money until deleted, and the next drill's orphan sweep deletes them after ${new Date(Date.parse(s.startedAt)).toISOString()} + expiry: ${found.map((f) => f.arn).join(', ')}`,
+        `drill ${s.drillId} resources kept (cleanup: ${s.cleanup}); they cost money until deleted by hand or by a later drill's orphan sweep once their dr-drill-expires time has passed: ${found.map((f) => f.arn).join(', ')}`,
       );
     else l.info(`drill ${s.drillId}: cleanup ${s.cleanup}, and nothing tagged with it exists`);
     return;

@@ -404,3 +404,26 @@ test('tags on created resources: id, expiry, repository and run', async () => {
   // The source was not tagged or changed.
   expect(inv.instances.find((i) => i.id === 'orders-db')!.tags).toEqual({});
 });
+
+test('cleanup: on-success keeps a failed drill for investigation, and the post step says where it is', async () => {
+  await createInstance('orders-db');
+  const r = await runAction({
+    action: ACTION,
+    env: motoEnv(),
+    inputs: {
+      ...base,
+      scenario: 'pitr-restore',
+      'source-db-instance': 'orders-db',
+      'rpo-objective': '0s',
+      cleanup: 'on-success',
+    },
+  });
+  expect(r.main.exitCode).toBe(1);
+  expect(report(r).cleanup.status).toBe('kept for investigation (cleanup: on-success)');
+  expect(r.post?.exitCode).toBe(0);
+  const kept = await drillLeftovers(['us-east-1']);
+  expect(kept).toEqual([`us-east-1/instance/${r.outputs['drill-id']}-restore`]);
+  expect(r.post?.annotations.find((a) => a.level === 'warning')?.message).toContain(
+    `db:${r.outputs['drill-id']}-restore`,
+  );
+});

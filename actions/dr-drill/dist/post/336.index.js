@@ -2066,6 +2066,9 @@ async function execute(cfg) {
         };
         const report = await runDrill(cfg, deps, { saveState: (s) => drillState.save(s) });
         publish(report, cfg.reportFile);
+        if (report.cleanup.left.length)
+            throw new OperationError(`drill ${report.drillId} ${report.passed ? 'passed' : 'failed'}, but its cleanup left ${report.cleanup.left.length} resource(s) behind ` +
+                `(the post step tries again): ${report.cleanup.left.map((l) => l.arn).join(', ')}`);
         if (!report.passed)
             throw new OperationError(`drill ${report.drillId} ${report.outcome === 'cancelled' ? 'was cancelled' : 'failed'}: ${report.reasons.join('; ') || report.outcome}`);
     }
@@ -2091,7 +2094,7 @@ async function postCleanup(s, deps = { rds: rdsFactory(), now: Date.now, sleep: 
         for (const region of s.regions)
             found.push(...ownedBy(s.drillId, await listCandidates(deps.rds(region), region)));
         if (found.length)
-            l.warning(`drill ${s.drillId} resources kept (cleanup: ${s.cleanup}); they cost money until deleted, and the next drill's orphan sweep deletes them after ${new Date(Date.parse(s.startedAt)).toISOString()} + expiry: ${found.map((f) => f.arn).join(', ')}`);
+            l.warning(`drill ${s.drillId} resources kept (cleanup: ${s.cleanup}); they cost money until deleted by hand or by a later drill's orphan sweep once their dr-drill-expires time has passed: ${found.map((f) => f.arn).join(', ')}`);
         else
             l.info(`drill ${s.drillId}: cleanup ${s.cleanup}, and nothing tagged with it exists`);
         return;
