@@ -154,3 +154,42 @@ test('a recovered database without the heartbeat table cannot prove its RPO', as
   expect(rep.reasons.join(' ')).toContain('RPO could not be measured');
   expectNoSecret(r);
 });
+
+test('http health check with the built-in fetch: 503s are retried until the service answers 2xx', async () => {
+  const { createServer } = await import('node:http');
+  let hits = 0;
+  const srv = createServer((_, res) => {
+    res.statusCode = ++hits <= 3 ? 503 : 200;
+    res.end();
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  try {
+    await createInstance('orders-db');
+    const r = await runAction({
+      action: 'actions/dr-drill',
+      env: motoEnv(),
+      inputs: {
+        scenario: 'pitr-restore',
+        'source-db-instance': 'orders-db',
+        'rto-objective': '5m',
+        'rpo-objective': '1h',
+        'health-check': 'http',
+        'http-url': `http://127.0.0.1:${port}/healthz`,
+        'probe-interval': '100ms',
+      },
+    });
+    expect(r.main.exitCode).toBe(0);
+    expect(hits).toBe(4);
+    expect(r.main.log).toContain(`health check not yet: http://127.0.0.1:${port}/healthz answered HTTP 503`);
+    const rep = report(r);
+    const phases = rep.legs[0].phases.map((p: { name: string }) => p.name);
+    expect(phases).toEqual(expect.arrayContaining(['dns-resolves', 'tcp-accepts', 'http-ok']));
+    const at = (n: string) => rep.legs[0].phases.find((p: { name: string }) => p.name === n).atSeconds;
+    // Three failed probes 100 ms apart come before the passing one.
+    expect(at('http-ok') - at('tcp-accepts')).toBeGreaterThanOrEqual(0.25);
+    expect(Number(r.outputs['rto-seconds'])).toBeCloseTo(at('http-ok'), 3);
+  } finally {
+    srv.close();
+  }
+});

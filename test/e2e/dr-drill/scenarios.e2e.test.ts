@@ -427,3 +427,36 @@ test('cleanup: on-success keeps a failed drill for investigation, and the post s
     `db:${r.outputs['drill-id']}-restore`,
   );
 });
+
+test('pitr-restore of an Aurora cluster: a new cluster plus a writer, both tagged, both deleted (writer first)', async () => {
+  await createAuroraCluster('ledger', ['ledger-a', 'ledger-b']);
+  const r = await runAction({
+    action: ACTION,
+    env: motoEnv(),
+    inputs: { ...base, scenario: 'pitr-restore', 'source-db-cluster': 'ledger', cleanup: 'always' },
+  });
+  expect(r.main.exitCode).toBe(0);
+  const rep = report(r);
+  expect(rep.created.map((c: { kind: string; role: string }) => `${c.kind}:${c.role}`)).toEqual([
+    'cluster:cluster',
+    'instance:writer',
+  ]);
+  expect(rep.transitions.map((t: { state: string }) => t.state)).toEqual([
+    'restoring-cluster',
+    'waiting-for-cluster',
+    'creating-writer',
+    'waiting-for-recovery',
+    'recovered',
+  ]);
+  expect(rep.legs[0].phases.map((p: { name: string }) => p.name)).toEqual([
+    'api-accepted',
+    'cluster-available',
+    'available',
+  ]);
+  expect(r.outputs['recovered-endpoint']).toMatch(new RegExp(`^${r.outputs['drill-id']}-cluster\\.cluster-`));
+  expect(rep.cleanup.deleted).toHaveLength(2);
+  expect(await drillLeftovers(['us-east-1'])).toEqual([]);
+  const inv = await inventory();
+  expect(inv.clusters.map((c) => c.id)).toEqual(['ledger']);
+  expect(inv.instances.map((i) => i.id)).toEqual(['ledger-a', 'ledger-b']);
+});
