@@ -1,4 +1,4 @@
-import { ConfigurationError, runStep, setOutputs } from '@oaktree/action-kit';
+import { OperationError, runStep, setOutputs } from '@oaktree/action-kit';
 import { explainAwsError } from '@oaktree/aws';
 import { readConfig } from './inputs.js';
 
@@ -14,8 +14,9 @@ export async function run(): Promise<void> {
         const { execute } = await import('./execute.js');
         await execute(config);
       } catch (err) {
-        // Outputs are set on failure too; a configuration error never started a drill.
-        if (err instanceof ConfigurationError) setOutputs({ passed: 'false' });
+        // Outputs are set on failure too. An OperationError comes after the report set every output;
+        // anything else (bad input, an AWS error while checking) ended the drill before it measured.
+        if (!(err instanceof OperationError)) setOutputs({ passed: 'false' });
         throw err;
       }
     },
