@@ -1166,7 +1166,7 @@ async function clusterRestorePlan(cfg, deps, c, snap) {
             const r = snap
                 ? await dr.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2({
                     ...common,
-                    SnapshotIdentifier: snap.arn || snap.id,
+                    SnapshotIdentifier: snap.id,
                     Engine: engine,
                 }))
                 : await dr.send(new dist_cjs/* RestoreDBClusterToPointInTimeCommand */.fok({

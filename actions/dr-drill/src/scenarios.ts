@@ -378,7 +378,7 @@ async function clusterRestorePlan(
         ? await dr.send(
             new RestoreDBClusterFromSnapshotCommand({
               ...common,
-              SnapshotIdentifier: snap.arn || snap.id,
+              SnapshotIdentifier: snap.id,
               Engine: engine,
             }),
           )

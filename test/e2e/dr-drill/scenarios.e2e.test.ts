@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import {
   CopyDBSnapshotCommand,
+  CreateDBClusterSnapshotCommand,
   CreateDBInstanceReadReplicaCommand,
   CreateDBSnapshotCommand,
   DescribeDBInstancesCommand,
@@ -459,4 +460,31 @@ test('pitr-restore of an Aurora cluster: a new cluster plus a writer, both tagge
   const inv = await inventory();
   expect(inv.clusters.map((c) => c.id)).toEqual(['ledger']);
   expect(inv.instances.map((i) => i.id)).toEqual(['ledger-a', 'ledger-b']);
+});
+
+test('snapshot-restore of an Aurora cluster from its newest manual cluster snapshot', async () => {
+  await createAuroraCluster('ledger', ['ledger-a']);
+  const east = rds();
+  for (const id of ['ledger-monday', 'ledger-tuesday']) {
+    await east.send(
+      new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: 'ledger', DBClusterSnapshotIdentifier: id }),
+    );
+    await new Promise((res) => setTimeout(res, 1100));
+  }
+  const r = await runAction({
+    action: ACTION,
+    env: motoEnv(),
+    inputs: {
+      ...base,
+      scenario: 'snapshot-restore',
+      'source-db-cluster': 'ledger',
+      'instance-class': 'db.r6g.large',
+    },
+  });
+  expect(r.main.exitCode).toBe(0);
+  const rep = report(r);
+  expect(rep.rpo.method).toBe('snapshot-age');
+  expect(rep.rpo.detail).toContain('ledger-tuesday');
+  expect(rep.created.map((c: { role: string }) => c.role)).toEqual(['cluster', 'writer']);
+  expect(await drillLeftovers(['us-east-1'])).toEqual([]);
 });

@@ -1256,7 +1256,7 @@ async function clusterRestorePlan(cfg, deps, c, snap) {
             const r = snap
                 ? await dr.send(new RestoreDBClusterFromSnapshotCommand({
                     ...common,
-                    SnapshotIdentifier: snap.arn || snap.id,
+                    SnapshotIdentifier: snap.id,
                     Engine: engine,
                 }))
                 : await dr.send(new RestoreDBClusterToPointInTimeCommand({
