@@ -1503,6 +1503,7 @@ async function switchoverPlan(cfg, deps) {
             try {
                 const ep = await leg(ctx, 'switchover', secondaryArn, dr, secondaryId, cfg.drRegion, () => {
                     moved = true;
+                    ctx.pendingFailback({ globalClusterId: globalId, primaryArn, region: cfg.sourceRegion });
                 });
                 ctx.result.endpoint = ep;
                 enter(ctx, 'recovered');
@@ -1514,10 +1515,11 @@ async function switchoverPlan(cfg, deps) {
                     // gets a full timeout of its own.
                     ctx.deadline = Math.max(ctx.deadline, ctx.deps.now() + cfg.timeoutMs);
                     await leg(ctx, 'failback', primaryArn, src, cfg.source.id, cfg.sourceRegion);
+                    ctx.pendingFailback(undefined);
                     enter(ctx, 'failed-back');
                 }
                 else if (moved) {
-                    ctx.deps.log.error(`cancelled while the writer of ${globalId} may be in ${cfg.drRegion}: switch it back with aws rds switchover-global-cluster --global-cluster-identifier ${globalId} --target-db-cluster-identifier ${primaryArn}`);
+                    ctx.deps.log.error(`cancelled while the writer of ${globalId} may be in ${cfg.drRegion}: the post step switches it back; by hand: aws rds switchover-global-cluster --global-cluster-identifier ${globalId} --target-db-cluster-identifier ${primaryArn}`);
                 }
             }
         },
@@ -1668,6 +1670,10 @@ async function runDrill(cfg, deps, hooks) {
                 state.created.push({ ...r, createdAt: new Date(deps.now()).toISOString() });
                 hooks.saveState(state);
                 log.info(`  created ${r.kind} ${r.id} in ${r.region}`);
+            },
+            pendingFailback(p) {
+                state.pendingFailback = p;
+                hooks.saveState(state);
             },
             async onRecovered(ep) {
                 if (!cfg.heartbeatTable || markerAt === undefined)

@@ -191,6 +191,10 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
         hooks.saveState(state);
         log.info(`  created ${r.kind} ${r.id} in ${r.region}`);
       },
+      pendingFailback(p) {
+        state.pendingFailback = p;
+        hooks.saveState(state);
+      },
       async onRecovered(ep: Endpoint) {
         if (!cfg.heartbeatTable || markerAt === undefined) return;
         const url = fillEndpoint(cfg.sqlConnection!, ep);

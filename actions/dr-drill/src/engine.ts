@@ -5,7 +5,7 @@ import type { HeartbeatStore } from './heartbeat.js';
 import { healthTargetText, probeError, probeOnce, type Endpoint, type HealthSpec } from './health.js';
 import type { DrillConfig } from './inputs.js';
 import type { Prober } from './probes.js';
-import type { CreatedResource } from './state.js';
+import type { CreatedResource, DrillState } from './state.js';
 import type { Tag } from './tags.js';
 import type { Timeline } from './timeline.js';
 import { type RpoFigure } from './timeline.js';
@@ -50,6 +50,8 @@ export interface DrillContext {
   transitions: Array<{ state: string; at: number }>;
   /** Record a created resource (and save it to the step state). */
   created(r: Omit<CreatedResource, 'createdAt'>): void;
+  /** Remember (or forget) that the writer must be switched back, in the step state for post. */
+  pendingFailback(p: DrillState['pendingFailback']): void;
   /** Called once the recovered database answered (the heartbeat is read here). */
   onRecovered(endpoint: Endpoint): Promise<void>;
 }

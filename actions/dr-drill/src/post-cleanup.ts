@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { OperationError, SummaryBuilder, log } from '@oaktree/action-kit';
 import { explainAwsError, sleep } from '@oaktree/aws';
+import { DescribeGlobalClustersCommand, SwitchoverGlobalClusterCommand } from '@aws-sdk/client-rds';
 import { cleanupDrill, listCandidates } from './cleanup.js';
 import type { DrillReport } from './drill.js';
 import { rdsFactory } from './execute.js';
@@ -20,6 +21,7 @@ export async function postCleanup(
   deps: PostDeps = { rds: rdsFactory(), now: Date.now, sleep, log },
 ): Promise<void> {
   const l = deps.log;
+  if (s.pendingFailback) await failback(s, deps);
   const keep =
     s.cleanup === 'never' ||
     (s.cleanup === 'on-success' && (s.outcome === 'failed' || s.outcome === 'error'));
@@ -85,5 +87,45 @@ function updateReport(s: DrillState, deleted: string[], left: Array<{ arn: strin
     writeFileSync(s.reportFile, JSON.stringify(report, null, 2) + '\n');
   } catch {
     // The report is evidence, not a reason to fail the cleanup.
+  }
+}
+
+/**
+ * A global switchover was interrupted with the writer away from home: switch it back (planned
+ * switchover, never a failover with data loss) and wait until the primary is the writer again.
+ */
+export async function failback(s: DrillState, deps: PostDeps): Promise<void> {
+  const p = s.pendingFailback!;
+  const rds = deps.rds(p.region);
+  const describe = async () =>
+    (await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: p.globalClusterId })))
+      .GlobalClusters?.[0];
+  const deadline = deps.now() + s.cleanupTimeoutMs;
+  let asked = false;
+  for (;;) {
+    const g = await describe();
+    const writer = g?.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn;
+    const busy = Boolean(g?.FailoverState?.Status) || g?.Status !== 'available';
+    if (writer === p.primaryArn && !busy) {
+      deps.log.info(`global database ${p.globalClusterId}: the writer is ${p.primaryArn} again`);
+      return;
+    }
+    if (!busy && !asked) {
+      deps.log.warning(
+        `drill ${s.drillId} was interrupted with the writer of ${p.globalClusterId} at ${writer}: switching it back to ${p.primaryArn}`,
+      );
+      await rds.send(
+        new SwitchoverGlobalClusterCommand({
+          GlobalClusterIdentifier: p.globalClusterId,
+          TargetDbClusterIdentifier: p.primaryArn,
+        }),
+      );
+      asked = true;
+    }
+    if (deps.now() >= deadline)
+      throw new OperationError(
+        `the writer of global database ${p.globalClusterId} is still ${writer} after the cleanup timeout: switch it back with aws rds switchover-global-cluster --global-cluster-identifier ${p.globalClusterId} --target-db-cluster-identifier ${p.primaryArn}`,
+      );
+    await deps.sleep(Math.min(s.pollIntervalMs, Math.max(0, deadline - deps.now())));
   }
 }

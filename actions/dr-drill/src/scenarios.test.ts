@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runDrill } from './drill.js';
+import { postCleanup } from './post-cleanup.js';
 import type { DrillState } from './state.js';
 import { config, engineDeps, fakeClock, quietLog, scriptedProber } from './testing.js';
 
@@ -408,6 +409,43 @@ describe('global-switchover (moto has no SwitchoverGlobalCluster)', () => {
     expect(mEast.commandCalls(SwitchoverGlobalClusterCommand)).toHaveLength(2);
     expect(writerArn).toBe(primaryArn);
     expect(report.legs[1]!.rtoSeconds).toBeDefined();
+  });
+
+  test('cancelled while the writer is in the DR region: no second switch, the way back is logged', async () => {
+    setup();
+    const clock = fakeClock();
+    const log = quietLog();
+    const ac = new AbortController();
+    const sleep = async (ms: number) => {
+      await clock.sleep(ms);
+      if (mEast.commandCalls(SwitchoverGlobalClusterCommand).length === 1) ac.abort('SIGTERM');
+    };
+    const saved: DrillState[] = [];
+    const report = await runDrill(cfg(), engineDeps({ rds, now: clock.now, sleep, log, signal: ac.signal }), {
+      saveState: (st) => saved.push(structuredClone(st)),
+    });
+    expect(report.outcome).toBe('cancelled');
+    expect(mEast.commandCalls(SwitchoverGlobalClusterCommand)).toHaveLength(1);
+    expect(log.lines.find((l) => l.startsWith('error:'))).toContain(
+      `aws rds switchover-global-cluster --global-cluster-identifier ledger-global --target-db-cluster-identifier ${primaryArn}`,
+    );
+    // The step state tells post to switch back.
+    expect(saved.at(-1)!.pendingFailback).toEqual({
+      globalClusterId: 'ledger-global',
+      primaryArn,
+      region: 'us-east-1',
+    });
+    // ...and the post step does, with a planned switchover.
+    const postLog = quietLog();
+    await postCleanup(saved.at(-1)!, { rds, now: clock.now, sleep: clock.sleep, log: postLog });
+    expect(writerArn).toBe(primaryArn);
+    expect(
+      mEast
+        .commandCalls(SwitchoverGlobalClusterCommand)
+        .map((c) => c.args[0].input.TargetDbClusterIdentifier),
+    ).toEqual([secondaryArn, primaryArn]);
+    expect(mEast.commandCalls(FailoverGlobalClusterCommand)).toHaveLength(0);
+    expect(postLog.lines.join('\n')).toContain('switching it back');
   });
 
   test('refuses a cluster that is a secondary, before switching anything', async () => {

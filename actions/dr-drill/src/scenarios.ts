@@ -777,6 +777,7 @@ async function switchoverPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan>
       try {
         const ep = await leg(ctx, 'switchover', secondaryArn, dr, secondaryId, cfg.drRegion, () => {
           moved = true;
+          ctx.pendingFailback({ globalClusterId: globalId, primaryArn, region: cfg.sourceRegion });
         });
         ctx.result.endpoint = ep;
         enter(ctx, 'recovered');
@@ -787,10 +788,11 @@ async function switchoverPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan>
           // gets a full timeout of its own.
           ctx.deadline = Math.max(ctx.deadline, ctx.deps.now() + cfg.timeoutMs);
           await leg(ctx, 'failback', primaryArn, src, cfg.source.id, cfg.sourceRegion);
+          ctx.pendingFailback(undefined);
           enter(ctx, 'failed-back');
         } else if (moved) {
           ctx.deps.log.error(
-            `cancelled while the writer of ${globalId} may be in ${cfg.drRegion}: switch it back with aws rds switchover-global-cluster --global-cluster-identifier ${globalId} --target-db-cluster-identifier ${primaryArn}`,
+            `cancelled while the writer of ${globalId} may be in ${cfg.drRegion}: the post step switches it back; by hand: aws rds switchover-global-cluster --global-cluster-identifier ${globalId} --target-db-cluster-identifier ${primaryArn}`,
           );
         }
       }

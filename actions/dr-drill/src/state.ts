@@ -25,6 +25,8 @@ export interface DrillState {
   cleanedUp: boolean;
   /** ARNs main could not delete. */
   left: string[];
+  /** Set while a global switchover has the writer away from its home region; post switches it back. */
+  pendingFailback?: { globalClusterId: string; primaryArn: string; region: string };
 }
 
 export const drillState = stateSlot<DrillState>('drill');

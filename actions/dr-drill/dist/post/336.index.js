@@ -11,6 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   postCleanup: () => (/* binding */ postCleanup)
 });
 
+// UNUSED EXPORTS: failback
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: ./packages/action-kit/src/index.ts + 9 modules
@@ -1593,6 +1595,7 @@ async function switchoverPlan(cfg, deps) {
             try {
                 const ep = await leg(ctx, 'switchover', secondaryArn, dr, secondaryId, cfg.drRegion, () => {
                     moved = true;
+                    ctx.pendingFailback({ globalClusterId: globalId, primaryArn, region: cfg.sourceRegion });
                 });
                 ctx.result.endpoint = ep;
                 enter(ctx, 'recovered');
@@ -1604,10 +1607,11 @@ async function switchoverPlan(cfg, deps) {
                     // gets a full timeout of its own.
                     ctx.deadline = Math.max(ctx.deadline, ctx.deps.now() + cfg.timeoutMs);
                     await leg(ctx, 'failback', primaryArn, src, cfg.source.id, cfg.sourceRegion);
+                    ctx.pendingFailback(undefined);
                     enter(ctx, 'failed-back');
                 }
                 else if (moved) {
-                    ctx.deps.log.error(`cancelled while the writer of ${globalId} may be in ${cfg.drRegion}: switch it back with aws rds switchover-global-cluster --global-cluster-identifier ${globalId} --target-db-cluster-identifier ${primaryArn}`);
+                    ctx.deps.log.error(`cancelled while the writer of ${globalId} may be in ${cfg.drRegion}: the post step switches it back; by hand: aws rds switchover-global-cluster --global-cluster-identifier ${globalId} --target-db-cluster-identifier ${primaryArn}`);
                 }
             }
         },
@@ -1758,6 +1762,10 @@ async function drill_runDrill(cfg, deps, hooks) {
                 state.created.push({ ...r, createdAt: new Date(deps.now()).toISOString() });
                 hooks.saveState(state);
                 log.info(`  created ${r.kind} ${r.id} in ${r.region}`);
+            },
+            pendingFailback(p) {
+                state.pendingFailback = p;
+                hooks.saveState(state);
             },
             async onRecovered(ep) {
                 if (!cfg.heartbeatTable || markerAt === undefined)
@@ -2084,9 +2092,12 @@ async function execute(cfg) {
 
 
 
+
 /** What post does with the saved state; returns the cleanup line for the summary. Throws when ARNs are left. */
 async function postCleanup(s, deps = { rds: rdsFactory(), now: Date.now, sleep: poller_sleep, log: src/* log */.Rm }) {
     const l = deps.log;
+    if (s.pendingFailback)
+        await failback(s, deps);
     const keep = s.cleanup === 'never' ||
         (s.cleanup === 'on-success' && (s.outcome === 'failed' || s.outcome === 'error'));
     if (keep) {
@@ -2145,6 +2156,38 @@ function updateReport(s, deleted, left) {
     }
     catch {
         // The report is evidence, not a reason to fail the cleanup.
+    }
+}
+/**
+ * A global switchover was interrupted with the writer away from home: switch it back (planned
+ * switchover, never a failover with data loss) and wait until the primary is the writer again.
+ */
+async function failback(s, deps) {
+    const p = s.pendingFailback;
+    const rds = deps.rds(p.region);
+    const describe = async () => (await rds.send(new dist_cjs/* DescribeGlobalClustersCommand */.tMi({ GlobalClusterIdentifier: p.globalClusterId })))
+        .GlobalClusters?.[0];
+    const deadline = deps.now() + s.cleanupTimeoutMs;
+    let asked = false;
+    for (;;) {
+        const g = await describe();
+        const writer = g?.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn;
+        const busy = Boolean(g?.FailoverState?.Status) || g?.Status !== 'available';
+        if (writer === p.primaryArn && !busy) {
+            deps.log.info(`global database ${p.globalClusterId}: the writer is ${p.primaryArn} again`);
+            return;
+        }
+        if (!busy && !asked) {
+            deps.log.warning(`drill ${s.drillId} was interrupted with the writer of ${p.globalClusterId} at ${writer}: switching it back to ${p.primaryArn}`);
+            await rds.send(new dist_cjs/* SwitchoverGlobalClusterCommand */.$kP({
+                GlobalClusterIdentifier: p.globalClusterId,
+                TargetDbClusterIdentifier: p.primaryArn,
+            }));
+            asked = true;
+        }
+        if (deps.now() >= deadline)
+            throw new src/* OperationError */.OK(`the writer of global database ${p.globalClusterId} is still ${writer} after the cleanup timeout: switch it back with aws rds switchover-global-cluster --global-cluster-identifier ${p.globalClusterId} --target-db-cluster-identifier ${p.primaryArn}`);
+        await deps.sleep(Math.min(s.pollIntervalMs, Math.max(0, deadline - deps.now())));
     }
 }
 
