@@ -488,3 +488,27 @@ test('snapshot-restore of an Aurora cluster from its newest manual cluster snaps
   expect(rep.created.map((c: { role: string }) => c.role)).toEqual(['cluster', 'writer']);
   expect(await drillLeftovers(['us-east-1'])).toEqual([]);
 });
+
+test('snapshot-identifier names the snapshot to restore, even when a newer one exists', async () => {
+  await createInstance('orders-db');
+  const east = rds();
+  for (const id of ['orders-before-migration', 'orders-latest']) {
+    await east.send(
+      new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'orders-db', DBSnapshotIdentifier: id }),
+    );
+    await new Promise((res) => setTimeout(res, 1100));
+  }
+  const r = await runAction({
+    action: ACTION,
+    env: motoEnv(),
+    inputs: {
+      ...base,
+      scenario: 'snapshot-restore',
+      'source-db-instance': 'orders-db',
+      'snapshot-identifier': 'orders-before-migration',
+    },
+  });
+  expect(r.main.exitCode).toBe(0);
+  expect(report(r).rpo.detail).toContain('orders-before-migration');
+  expect(await drillLeftovers(['us-east-1'])).toEqual([]);
+});
