@@ -337,7 +337,7 @@ const bench: Bench = {
     return {
       name: 'dr-drill',
       method:
-        `${RUNS} in-process pitr-restore drills at default poll settings (poll-interval 1s, probe-interval 500ms) against a scripted RDS ` +
+        `${RUNS} in-process pitr-restore drills at default poll settings (poll-interval 750ms, probe-interval 500ms) against a scripted RDS ` +
         `(${API_LATENCY_MS} ms per call; endpoint at 1.5-2.5 s, available at 5 s) and a real TCP server on 127.0.0.1 that starts listening ` +
         `at a scripted time (at the endpoint's appearance in run 1, up to 2 s later in the others). RTO error = measured end - true listen time. ` +
         'Overhead = drill wall time - time in AWS calls - sleeps between polls - probe time. moto-*: 3 drills against moto behind a ' +

@@ -41,7 +41,7 @@ test('defaults and typed values', () => {
     cleanup: 'always',
     sweepOrphans: true,
     orphanTtlHours: 24,
-    pollIntervalMs: 1000,
+    pollIntervalMs: 750,
     probeIntervalMs: 500,
     run: { repository: 'o/r', runId: '99', runUrl: 'https://github.com/o/r/actions/runs/99' },
   });

@@ -243,7 +243,7 @@ export function readConfig(inputs = new Inputs(), env: NodeJS.ProcessEnv = proce
   const sweepOrphans = inputs.boolean('sweep-orphans', { default: true });
   const orphanTtlHours = inputs.integer('orphan-ttl-hours', { min: 1, max: 720, default: 24 })!;
   const timeoutMs = inputs.duration('timeout', { default: '2h', minMs: 10_000, maxMs: 6 * 3_600_000 })!;
-  const pollIntervalMs = inputs.duration('poll-interval', { default: '1s', minMs: 200, maxMs: 300_000 })!;
+  const pollIntervalMs = inputs.duration('poll-interval', { default: '750ms', minMs: 200, maxMs: 300_000 })!;
   const probeIntervalMs = inputs.duration('probe-interval', { default: '500ms', minMs: 50, maxMs: 60_000 })!;
   const probeTimeoutMs = inputs.duration('probe-timeout', { default: '5s', minMs: 100, maxMs: 120_000 })!;
   const cleanupTimeoutMs = inputs.duration('cleanup-timeout', {
