@@ -15,6 +15,8 @@ const common = {
   testEnvironment: 'node',
 };
 export default {
+  // testTimeout is global in jest 30 (ignored inside a project): the e2e tests need the room.
+  testTimeout: 120000,
   projects: [
     {
       ...common,
@@ -23,13 +25,13 @@ export default {
         '<rootDir>/packages/*/src/**/*.test.ts',
         '<rootDir>/actions/*/src/**/*.test.ts',
         '<rootDir>/test/unit/**/*.test.ts',
+        '<rootDir>/test/emulators/**/*.test.ts',
       ],
     },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
-      testTimeout: 120000,
     },
   ],
 };

@@ -1,0 +1,573 @@
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { RDSClient } from '@aws-sdk/client-rds';
+import {
+  ConfigurationError,
+  OperationError,
+  emitAnnotations,
+  errorMessage,
+  formatDuration,
+  log,
+  quote,
+} from '@oaktree/action-kit';
+import { cancelOnSignals, createClient, explainAwsError, parseArn, poll } from '@oaktree/aws';
+import { INPUT, type Config } from './inputs.js';
+import { COPY_LIMIT, Limiter } from './limiter.js';
+import { fromRun, inScope, mergeTags, provenanceTags, snapshotId, type Scope } from './naming.js';
+import { evaluatePitr, type ReplicaWindow } from './pitr.js';
+import { planPrune } from './prune.js';
+import {
+  copySnapshot,
+  createSnapshot,
+  deleteSnapshot,
+  describeDatabases,
+  describeReplicatedBackup,
+  describeSnapshot,
+  isAlreadyExists,
+  isNotFound,
+  listManualSnapshots,
+  type Database,
+  type Kind,
+  type Rds,
+  type Snapshot,
+} from './rds.js';
+import {
+  buildSummary,
+  rollUp,
+  setActionOutputs,
+  writeReportFile,
+  type CopyRecord,
+  type DatabaseReport,
+  type Report,
+} from './report.js';
+
+const ACTION = 'rds-snapshot';
+type Kms = Pick<KMSClient, 'send'>;
+
+/** Everything execute needs from the outside world; tests pass fakes. */
+export interface Deps {
+  rds(region: string): Rds;
+  kms(region: string): Kms;
+  now(): Date;
+  signal?: AbortSignal;
+  /** Time between two looks at a snapshot that is not available yet. */
+  pollIntervalMs: number;
+  jitterMs: number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Copies in flight per destination region, per kind. */
+  copyLimits?: Record<Kind, number>;
+}
+
+/** Real clients, one per region, created on first use. */
+export function defaultDeps(signal?: AbortSignal): Deps {
+  const rds = new Map<string, Rds>();
+  const kms = new Map<string, Kms>();
+  return {
+    rds: (region) => {
+      if (!rds.has(region)) rds.set(region, createClient(RDSClient, { region, action: ACTION }));
+      return rds.get(region)!;
+    },
+    kms: (region) => {
+      if (!kms.has(region)) kms.set(region, createClient(KMSClient, { region, action: ACTION }));
+      return kms.get(region)!;
+    },
+    now: () => new Date(),
+    signal,
+    pollIntervalMs: 15_000,
+    jitterMs: 5_000,
+  };
+}
+
+const USABLE = new Set(['available', 'storage-optimization']);
+const DEAD = new Set([
+  'failed',
+  'deleting',
+  'deleted',
+  'error',
+  'incompatible-restore',
+  'incompatible-parameters',
+]);
+
+/** The entry point from main: real clients, cancellation on SIGINT/SIGTERM. */
+export async function execute(config: Config): Promise<void> {
+  const cancel = cancelOnSignals();
+  try {
+    await snapshotDatabases(config, defaultDeps(cancel.signal));
+  } finally {
+    cancel.dispose();
+  }
+}
+
+/**
+ * Validate, snapshot, copy, prune and check PITR; then publish outputs, job summary and the report
+ * file whatever happened, and throw when anything failed.
+ */
+export async function snapshotDatabases(config: Config, deps: Deps): Promise<Report> {
+  const started = deps.now();
+  const report: Report = {
+    action: ACTION,
+    region: config.region,
+    startedAt: started.toISOString(),
+    run: config.run,
+    settings: {
+      prefix: config.prefix,
+      copyRegions: config.copyRegions,
+      retentionDays: config.retentionDays,
+      keepLast: config.keepLast,
+      maxRpoSeconds: Math.round(config.maxRpoMs / 1000),
+      wait: config.wait,
+    },
+    databases: [],
+    problems: [],
+    warnings: [],
+    snapshotArns: [],
+    copyArns: [],
+    pruned: [],
+  };
+  let thrown: unknown;
+  try {
+    await new Run(config, deps, report, started).go();
+  } catch (err) {
+    const explained = explainAwsError(err);
+    report.failure = explained ?? errorMessage(err);
+    // An AWS error is an operation failure, not a bug: no stack trace in the debug log.
+    thrown =
+      explained && !(err instanceof OperationError) ? new OperationError(explained, { cause: err }) : err;
+  }
+  report.finishedAt = deps.now().toISOString();
+  rollUp(report);
+  let file: string | undefined;
+  try {
+    file = writeReportFile(report, config.reportDir);
+  } catch (err) {
+    log.warning(`could not write the report file: ${errorMessage(err)}`);
+  }
+  setActionOutputs(report, file);
+  buildSummary(report).write();
+  emitAnnotations(report.warnings.map((message) => ({ level: 'warning' as const, message })));
+  if (thrown) throw thrown;
+  if (report.problems.length) {
+    const n = report.problems.length;
+    const shown = report.problems.slice(0, 3).join('; ');
+    throw new OperationError(n > 3 ? `${shown}; and ${n - 3} more (see the job summary)` : shown);
+  }
+  return report;
+}
+
+interface Plan {
+  db: Database;
+  record: DatabaseReport;
+  scope: Scope;
+  /** A snapshot of this run attempt found in the listing, reused instead of made. */
+  existing?: Snapshot;
+  id: string;
+}
+
+class Run {
+  private readonly source: Rds;
+  private readonly deadline: number;
+  /** region -> kind -> manual snapshots listed before anything was made */
+  private readonly listings = new Map<string, Map<Kind, Snapshot[]>>();
+  private readonly limiters = new Map<string, Limiter>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly deps: Deps,
+    private readonly report: Report,
+    private readonly started: Date,
+  ) {
+    this.source = deps.rds(config.region);
+    this.deadline = started.getTime() + config.timeoutMs;
+  }
+
+  async go(): Promise<void> {
+    const plans = await log.group('Checking the databases, keys and quotas', () => this.preflight());
+    await log.group('Checking point-in-time restore', () => this.checkPitr(plans));
+    await Promise.all(plans.map((p) => this.snapshotOne(p)));
+    for (const p of plans) for (const e of p.record.errors) this.report.problems.push(e);
+    for (const p of plans) for (const f of p.record.pitr?.findings ?? []) this.report.problems.push(f);
+  }
+
+  // ---------------------------------------------------------------- validation (no changes in AWS)
+
+  private async preflight(): Promise<Plan[]> {
+    const { config } = this;
+    const [instances, clusters] = await Promise.all([
+      config.instances.length ? describeDatabases(this.source, 'instance', config.instances) : [],
+      config.clusters.length ? describeDatabases(this.source, 'cluster', config.clusters) : [],
+    ]);
+    const problems: Array<{ input: string; text: string }> = [];
+    const found: Database[] = [];
+    const check = (kind: Kind, ids: string[], dbs: Database[]) => {
+      const input = kind === 'instance' ? INPUT.instances : INPUT.clusters;
+      const noun = kind === 'instance' ? 'DB instance' : 'DB cluster';
+      for (const id of ids) {
+        const db = dbs.find((d) => d.id.toLowerCase() === id);
+        if (!db) {
+          const other =
+            kind === 'instance'
+              ? `, or list it under ${INPUT.clusters} if it is a cluster`
+              : `, or list it under ${INPUT.instances} if it is an instance`;
+          problems.push({
+            input,
+            text: `input "${input}": there is no ${noun} ${quote(id)} in ${config.region}: check the name and the region${other}`,
+          });
+        } else if (db.clusterId) {
+          problems.push({
+            input,
+            text: `input "${input}": ${id} belongs to the cluster ${db.clusterId}, whose storage is snapshotted as a whole: list ${db.clusterId} under ${INPUT.clusters} instead`,
+          });
+        } else if (!USABLE.has(db.status)) {
+          problems.push({
+            input,
+            text: `input "${input}": ${noun} ${id} is ${quote(db.status)}, and a snapshot needs it available: run again once it is available, or leave it out`,
+          });
+        } else found.push(db);
+      }
+    };
+    check('instance', config.instances, instances);
+    check('cluster', config.clusters, clusters);
+
+    const encrypted = found.filter((d) => d.encrypted);
+    if (encrypted.length && config.copyRegions.length) {
+      const names = encrypted.map((d) => d.id).join(', ');
+      const missing = config.copyRegions.filter((r) => !config.copyKmsKeys[r]);
+      for (const region of missing)
+        problems.push({
+          input: INPUT.copyKmsKeys,
+          text: `input "${INPUT.copyKmsKeys}" has no key for ${region}, and ${names} ${encrypted.length === 1 ? 'is' : 'are'} encrypted: add ${region}=<KMS key ARN or alias/name in ${region}>`,
+        });
+      const keyed = config.copyRegions.filter((r) => config.copyKmsKeys[r]);
+      const keyProblems = await Promise.all(keyed.map((r) => this.checkKey(r, config.copyKmsKeys[r]!)));
+      for (const p of keyProblems) if (p) problems.push({ input: INPUT.copyKmsKeys, text: p });
+    }
+    if (problems.length) {
+      const text =
+        problems.length === 1
+          ? problems[0]!.text
+          : `${problems.length} problems: ${problems.map((p) => p.text).join('; ')}`;
+      throw new ConfigurationError(text, problems[0]!.input);
+    }
+
+    // One listing per region and kind: the quota count, the re-run lookup and the pruning candidates.
+    const kinds = [...new Set(found.map((d) => d.kind))];
+    const regions = [config.region, ...config.copyRegions];
+    await Promise.all(
+      regions.flatMap((region) =>
+        kinds.map(async (kind) => {
+          const list = await listManualSnapshots(this.deps.rds(region), kind);
+          if (!this.listings.has(region)) this.listings.set(region, new Map());
+          this.listings.get(region)!.set(kind, list);
+        }),
+      ),
+    );
+
+    const stamp = this.started;
+    const plans: Plan[] = found.map((db) => {
+      const scope: Scope = { database: db.id, sourceRegion: config.region, prefix: config.prefix };
+      const existing = this.listing(config.region, db.kind).find(
+        (s) => inScope(s.tags, scope) && fromRun(s.tags, config.run) && !DEAD.has(s.status),
+      );
+      const record: DatabaseReport = {
+        id: db.id,
+        kind: db.kind,
+        region: config.region,
+        arn: db.arn,
+        engine: db.engine,
+        encrypted: db.encrypted,
+        sizeGiB: db.sizeGiB,
+        copies: [],
+        pruned: [],
+        errors: [],
+      };
+      this.report.databases.push(record);
+      return {
+        db,
+        record,
+        scope,
+        existing,
+        id: existing?.id ?? snapshotId(config.prefix, db.id, stamp, config.run),
+      };
+    });
+
+    // Quota: 100 manual snapshots per region and kind unless raised.
+    const quotaProblems: string[] = [];
+    for (const kind of kinds) {
+      const mine = plans.filter((p) => p.db.kind === kind);
+      const newHere = mine.filter((p) => !p.existing).length;
+      const check = (region: string, adding: number) => {
+        const have = this.listing(region, kind).length;
+        if (adding > 0 && have + adding > config.quota)
+          quotaProblems.push(
+            `${region} has ${have} manual DB ${kind} snapshots; ${adding} more would pass the quota of ${config.quota}: ` +
+              `delete old manual snapshots (or prune with retention-days), or raise the quota and set ${INPUT.quota}`,
+          );
+      };
+      check(config.region, newHere);
+      for (const region of config.copyRegions)
+        check(region, mine.filter((p) => !this.listing(region, kind).some((s) => s.id === p.id)).length);
+    }
+    if (quotaProblems.length) throw new OperationError(quotaProblems.join('; '));
+
+    for (const p of plans)
+      log.info(
+        `${p.db.id}: ${p.db.kind} ${p.db.status}${p.db.encrypted ? ', encrypted' : ''}; snapshot ${p.id}${p.existing ? ' (made earlier by this run attempt: reusing it)' : ''}`,
+      );
+    return plans;
+  }
+
+  private async checkKey(region: string, key: string): Promise<string | undefined> {
+    try {
+      const r = await this.deps.kms(region).send(new DescribeKeyCommand({ KeyId: key }));
+      const state = r.KeyMetadata?.KeyState;
+      if (state && state !== 'Enabled')
+        return `input "${INPUT.copyKmsKeys}": the key ${quote(key)} in ${region} is ${state}: enable it or name another key`;
+      return undefined;
+    } catch (err) {
+      if (isNotFound(err))
+        return `input "${INPUT.copyKmsKeys}": there is no KMS key ${quote(key)} in ${region}: name a key (ARN, id or alias/name) that exists in ${region}`;
+      throw err;
+    }
+  }
+
+  /** After a cancel nothing new is started: no snapshot, no copy, no delete. */
+  private stopIfCancelled(what: string): void {
+    const signal = this.deps.signal;
+    if (signal?.aborted)
+      throw new OperationError(`cancelled (${String(signal.reason ?? 'aborted')}) before ${what}`);
+  }
+
+  private listing(region: string, kind: Kind): Snapshot[] {
+    return this.listings.get(region)?.get(kind) ?? [];
+  }
+
+  // ---------------------------------------------------------------- PITR
+
+  private async checkPitr(plans: Plan[]): Promise<void> {
+    const now = this.deps.now();
+    await Promise.all(
+      plans.map(async (p) => {
+        const replicas: ReplicaWindow[] = await Promise.all(
+          p.db.replicationArns.map(async (arn) => {
+            const region = parseArn(arn)?.region ?? '';
+            try {
+              const w = await describeReplicatedBackup(this.deps.rds(region), arn);
+              return w
+                ? {
+                    region,
+                    arn,
+                    latestTime: w.latestTime,
+                    error: w.latestTime ? undefined : 'it reports no restore window',
+                  }
+                : { region, arn, error: 'it was not found' };
+            } catch (err) {
+              return { region, arn, error: explainAwsError(err) ?? errorMessage(err) };
+            }
+          }),
+        );
+        const result = evaluatePitr(
+          {
+            database: p.db.id,
+            kind: p.db.kind,
+            backupRetentionPeriod: p.db.backupRetentionPeriod,
+            latestRestorableTime: p.db.latestRestorableTime,
+            replicas,
+            copyRegions: this.config.copyRegions,
+          },
+          now,
+          this.config.maxRpoMs,
+        );
+        p.record.pitr = result;
+        this.report.warnings.push(...result.warnings);
+        const lag = result.lagSeconds === undefined ? '' : `lag ${formatDuration(result.lagSeconds * 1000)}`;
+        if (result.findings.length) for (const f of result.findings) log.info(`${p.db.id}: ✗ ${f}`);
+        else log.info(`${p.db.id}: ✓ ${lag} within max-rpo ${formatDuration(this.config.maxRpoMs)}`);
+        for (const n of result.notes) log.info(`${p.db.id}: ${n}`);
+      }),
+    );
+  }
+
+  // ---------------------------------------------------------------- snapshot, copy, prune
+
+  private async snapshotOne(p: Plan): Promise<void> {
+    const { config } = this;
+    let snap: Snapshot;
+    try {
+      snap = await this.createOrReuse(p);
+      p.record.snapshot = {
+        id: snap.id,
+        arn: snap.arn,
+        status: snap.status,
+        reused: Boolean(p.existing),
+        createdAt: snap.createdAt?.toISOString(),
+      };
+      if (snap.status !== 'available' && (config.wait || config.copyRegions.length)) {
+        snap = await this.waitAvailable(config.region, snap, p.db.id);
+        p.record.snapshot.status = snap.status;
+        p.record.snapshot.arn = snap.arn || p.record.snapshot.arn;
+        p.record.snapshot.createdAt = snap.createdAt?.toISOString() ?? p.record.snapshot.createdAt;
+      }
+    } catch (err) {
+      p.record.errors.push(
+        `${p.db.id}: snapshot ${p.id} failed: ${explainAwsError(err) ?? errorMessage(err)}`,
+      );
+      return; // no new safety net: copy nothing and prune nothing for this database
+    }
+
+    const copies = await Promise.all(config.copyRegions.map((region) => this.copyOne(p, snap, region)));
+    p.record.copies = copies.map((c) => c.record);
+
+    if (config.retentionDays === undefined) return;
+    if (this.deps.signal?.aborted) {
+      p.record.errors.push(`${p.db.id}: not pruned: the run was cancelled`);
+      return;
+    }
+    await this.prune(p, config.region, snap);
+    for (const c of copies) if (c.snapshot) await this.prune(p, c.record.region, c.snapshot);
+  }
+
+  private async createOrReuse(p: Plan): Promise<Snapshot> {
+    if (p.existing) {
+      log.info(
+        `${p.db.id}: reusing ${p.existing.id} (${p.existing.status}) made earlier by this run attempt`,
+      );
+      return p.existing;
+    }
+    const { config } = this;
+    this.stopIfCancelled(`snapshotting ${p.db.id}`);
+    const { tags, dropped } = mergeTags(p.db.tags, config.tags, provenanceTags(p.scope, config.run));
+    if (dropped.length) {
+      p.record.droppedTags = dropped;
+      this.report.warnings.push(
+        `${p.db.id}: ${dropped.length} of its own tags did not fit on the snapshot (RDS allows 50): ${dropped.join(', ')}`,
+      );
+    }
+    try {
+      const snap = await createSnapshot(this.source, p.db.kind, p.db.id, p.id, tags);
+      log.info(`${p.db.id}: requested snapshot ${snap.id} (${snap.status})`);
+      return snap;
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+      // A retried request may have been served already: reuse it if it is ours from this attempt.
+      const found = await describeSnapshot(this.source, p.db.kind, p.id);
+      if (found && inScope(found.tags, p.scope) && fromRun(found.tags, config.run)) {
+        p.existing = found;
+        log.info(`${p.db.id}: ${found.id} already exists from this run attempt: reusing it`);
+        return found;
+      }
+      throw new OperationError(
+        `a snapshot named ${p.id} already exists in ${config.region} and was not made by this run: change snapshot-prefix`,
+      );
+    }
+  }
+
+  private waitAvailable(region: string, snap: Snapshot, label: string): Promise<Snapshot> {
+    const rds = this.deps.rds(region);
+    const where = region === this.config.region ? '' : ` in ${region}`;
+    return poll<Snapshot>({
+      what: `snapshot ${snap.id}${where} to become available`,
+      intervalMs: this.deps.pollIntervalMs,
+      jitterMs: this.deps.jitterMs,
+      deadline: this.deadline,
+      signal: this.deps.signal,
+      sleep: this.deps.sleep,
+      now: () => this.deps.now().getTime(),
+      check: async () => {
+        const s = await describeSnapshot(rds, snap.kind, snap.id);
+        if (!s) throw new OperationError(`snapshot ${snap.id}${where} disappeared while waiting for it`);
+        if (s.status === 'available') return { done: true, value: s };
+        if (DEAD.has(s.status)) throw new OperationError(`snapshot ${snap.id}${where} is ${s.status}`);
+        return { done: false, progress: `${s.status}${s.percent !== undefined ? ` ${s.percent}%` : ''}` };
+      },
+      onProgress: (progress, ms) =>
+        log.info(`${label}: ${snap.id}${where}: ${progress} (${formatDuration(ms)} so far)`),
+    });
+  }
+
+  private limiter(region: string, kind: Kind): Limiter {
+    const key = `${region}/${kind}`;
+    if (!this.limiters.has(key))
+      this.limiters.set(key, new Limiter((this.deps.copyLimits ?? COPY_LIMIT)[kind]));
+    return this.limiters.get(key)!;
+  }
+
+  private async copyOne(
+    p: Plan,
+    source: Snapshot,
+    region: string,
+  ): Promise<{ record: CopyRecord; snapshot?: Snapshot }> {
+    const { config } = this;
+    const rds = this.deps.rds(region);
+    const record: CopyRecord = { region, id: p.id, status: 'pending', reused: false };
+    const limiter = this.limiter(region, p.db.kind);
+    const sameKind = this.report.databases.filter((d) => d.kind === p.db.kind).length;
+    // Without `wait`, copies are only awaited when more are queued than may be in flight at once.
+    const mustWait = config.wait || sameKind > limiter.max;
+    try {
+      const snapshot = await limiter.run(async () => {
+        let copy = this.listing(region, p.db.kind).find((s) => s.id === p.id && inScope(s.tags, p.scope));
+        if (copy && !DEAD.has(copy.status)) {
+          record.reused = true;
+          log.info(`${p.db.id}: copy ${copy.id} in ${region} exists from this run attempt: reusing it`);
+        } else {
+          this.stopIfCancelled(`copying ${p.id} to ${region}`);
+          try {
+            copy = await copySnapshot(
+              rds,
+              p.db.kind,
+              source.arn,
+              p.id,
+              p.db.encrypted ? config.copyKmsKeys[region] : undefined,
+            );
+            log.info(`${p.db.id}: copying ${p.id} to ${region} (${copy.status})`);
+          } catch (err) {
+            if (!isAlreadyExists(err)) throw err;
+            copy = await describeSnapshot(rds, p.db.kind, p.id);
+            if (!copy || !inScope(copy.tags, p.scope))
+              throw new OperationError(
+                `a snapshot named ${p.id} already exists in ${region} and is not ours`,
+              );
+            record.reused = true;
+          }
+        }
+        if (mustWait && copy.status !== 'available') copy = await this.waitAvailable(region, copy, p.db.id);
+        return copy;
+      });
+      record.arn = snapshot.arn;
+      record.status = snapshot.status;
+      return { record, snapshot };
+    } catch (err) {
+      record.error = explainAwsError(err) ?? errorMessage(err);
+      record.status = 'failed';
+      p.record.errors.push(`${p.db.id}: copy to ${region} failed: ${record.error}`);
+      return { record };
+    }
+  }
+
+  private async prune(p: Plan, region: string, current: Snapshot): Promise<void> {
+    const listed = this.listing(region, p.db.kind).filter((s) => s.id !== current.id);
+    const plan = planPrune([...listed, current], {
+      scope: p.scope,
+      retentionDays: this.config.retentionDays!,
+      keepLast: this.config.keepLast,
+      now: this.deps.now(),
+      protect: new Set([current.id]),
+    });
+    const rds = this.deps.rds(region);
+    for (const s of plan.remove) {
+      try {
+        await deleteSnapshot(rds, p.db.kind, s.id);
+        p.record.pruned.push({ region, id: s.id, arn: s.arn, createdAt: s.createdAt?.toISOString() });
+        log.info(`${p.db.id}: pruned ${s.id} in ${region} (taken ${s.createdAt?.toISOString()})`);
+      } catch (err) {
+        if (isNotFound(err)) continue; // someone else deleted it meanwhile
+        p.record.errors.push(
+          `${p.db.id}: pruning ${s.id} in ${region} failed: ${explainAwsError(err) ?? errorMessage(err)}`,
+        );
+      }
+    }
+    if (!plan.remove.length)
+      log.info(
+        `${p.db.id}: nothing to prune in ${region} (${plan.keep.length} of ours kept, keep-last ${this.config.keepLast})`,
+      );
+  }
+}
