@@ -676,6 +676,7 @@ function tagList(tags) {
 
 
 const TAG_SOURCE_DB = 'oaktree:source-db';
+const TAG_SOURCE_REGION = 'oaktree:source-region';
 function fromDbSnapshot(s) {
     return {
         id: s.DBSnapshotIdentifier ?? '',
@@ -716,6 +717,10 @@ function fromClusterSnapshot(s) {
  */
 function isSnapshotOf(s, sourceId, sourceRegion, drRegion) {
     if (s.type !== 'manual')
+        return false;
+    // rds-snapshot also records the source region: a same-named database elsewhere is not the source.
+    const taggedRegion = tagValue(s.tags, TAG_SOURCE_REGION);
+    if (taggedRegion && taggedRegion !== sourceRegion)
         return false;
     if (sourceRegion === drRegion)
         return s.sourceDb === sourceId || tagValue(s.tags, TAG_SOURCE_DB) === sourceId;

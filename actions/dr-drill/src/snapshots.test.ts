@@ -47,3 +47,13 @@ test('another region: copies found by the rds-snapshot tag or by a source ARN in
   ).toBe('by-arn');
   expect(pickNewest([local, otherRegion], 'orders-db', 'us-east-1', 'us-west-2')).toBeUndefined();
 });
+
+test("rds-snapshot's source-region tag rules out a same-named database from another region", () => {
+  const tags = (region: string) => [
+    { Key: 'oaktree:source-db', Value: 'orders-db' },
+    { Key: 'oaktree:source-region', Value: region },
+  ];
+  const fromEu = snap('eu', '2026-11-27T00:00:00Z', { tags: tags('eu-west-1') });
+  const fromUs = snap('us', '2026-11-26T00:00:00Z', { tags: tags('us-east-1') });
+  expect(pickNewest([fromEu, fromUs], 'orders-db', 'us-east-1', 'us-west-2')?.id).toBe('us');
+});

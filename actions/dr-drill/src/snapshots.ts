@@ -26,6 +26,7 @@ export interface SnapshotInfo {
 }
 
 export const TAG_SOURCE_DB = 'oaktree:source-db';
+export const TAG_SOURCE_REGION = 'oaktree:source-region';
 
 export function fromDbSnapshot(s: DBSnapshot): SnapshotInfo {
   return {
@@ -75,6 +76,9 @@ export function isSnapshotOf(
   drRegion: string,
 ): boolean {
   if (s.type !== 'manual') return false;
+  // rds-snapshot also records the source region: a same-named database elsewhere is not the source.
+  const taggedRegion = tagValue(s.tags, TAG_SOURCE_REGION);
+  if (taggedRegion && taggedRegion !== sourceRegion) return false;
   if (sourceRegion === drRegion)
     return s.sourceDb === sourceId || tagValue(s.tags, TAG_SOURCE_DB) === sourceId;
   if (tagValue(s.tags, TAG_SOURCE_DB) === sourceId) return true;
