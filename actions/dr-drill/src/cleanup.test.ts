@@ -1,0 +1,206 @@
+import {
+  DeleteDBClusterCommand,
+  DeleteDBInstanceCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  ModifyDBInstanceCommand,
+  RDSClient,
+  type DBInstance,
+} from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
+import { cleanupDrill, deleteOne, instanceCandidate, sweepOrphans } from './cleanup.js';
+import { fakeClock, quietLog } from './testing.js';
+
+const client = new RDSClient({ region: 'us-east-1' });
+const m = mockClient(client);
+const DRILL = 'drill-20261126020000-42';
+
+const inst = (id: string, tags: Record<string, string>, extra: Partial<DBInstance> = {}): DBInstance => ({
+  DBInstanceIdentifier: id,
+  DBInstanceArn: `arn:aws:rds:us-east-1:123456789012:db:${id}`,
+  DBInstanceStatus: 'available',
+  InstanceCreateTime: new Date('2026-11-26T01:00:00Z'),
+  TagList: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+  ...extra,
+});
+const notFound = () => Object.assign(new Error('not found'), { name: 'DBInstanceNotFoundFault' });
+
+/** A tiny fake region: describe/delete keep a map of instances consistent. */
+function region(instances: DBInstance[]) {
+  const db = new Map(instances.map((i) => [i.DBInstanceIdentifier!, i]));
+  m.on(DescribeDBInstancesCommand).callsFake((input) => {
+    if (!input.DBInstanceIdentifier) return { DBInstances: [...db.values()] };
+    const i = db.get(input.DBInstanceIdentifier);
+    if (!i) throw notFound();
+    return { DBInstances: [i] };
+  });
+  m.on(DescribeDBClustersCommand).resolves({ DBClusters: [] });
+  m.on(ModifyDBInstanceCommand).callsFake((input) => {
+    db.get(input.DBInstanceIdentifier)!.DeletionProtection = input.DeletionProtection;
+    return {};
+  });
+  m.on(DeleteDBInstanceCommand).callsFake((input) => {
+    const i = db.get(input.DBInstanceIdentifier);
+    if (!i) throw notFound();
+    if (i.DeletionProtection)
+      throw Object.assign(new Error('protected'), { name: 'InvalidParameterCombination' });
+    db.delete(input.DBInstanceIdentifier);
+    return {};
+  });
+  return db;
+}
+
+const deps = () => {
+  const clock = fakeClock();
+  return { rds: () => client, now: clock.now, sleep: clock.sleep, log: quietLog() };
+};
+
+beforeEach(() => m.reset());
+
+test('cleanup deletes only this drill, turns off deletion protection only on its own resources, waits until gone', async () => {
+  const db = region([
+    inst('prod', {}, { DeletionProtection: true }),
+    inst('other-drill', { 'dr-drill-id': 'drill-other' }),
+    inst('ours-a', { 'dr-drill-id': DRILL }, { DeletionProtection: true }),
+    inst('ours-b', { 'dr-drill-id': DRILL }),
+  ]);
+  const r = await cleanupDrill(deps(), DRILL, ['us-east-1'], {
+    deadline: Date.now() + 1e9,
+    intervalMs: 1000,
+  });
+  expect(r.found).toBe(2);
+  expect(r.left).toEqual([]);
+  expect([...db.keys()]).toEqual(['prod', 'other-drill']);
+  expect(m.commandCalls(ModifyDBInstanceCommand).map((c) => c.args[0].input)).toEqual([
+    { DBInstanceIdentifier: 'ours-a', DeletionProtection: false, ApplyImmediately: true },
+  ]);
+  for (const c of m.commandCalls(DeleteDBInstanceCommand))
+    expect(c.args[0].input).toMatchObject({ SkipFinalSnapshot: true, DeleteAutomatedBackups: true });
+  expect(m.commandCalls(DeleteDBInstanceCommand).map((c) => c.args[0].input.DBInstanceIdentifier)).toEqual([
+    'ours-a',
+    'ours-b',
+  ]);
+});
+
+test('a resource whose tag changed since listing is refused, and reported as left behind', async () => {
+  region([inst('retagged', { 'dr-drill-id': 'someone-else' })]);
+  const listed = instanceCandidate(inst('retagged', { 'dr-drill-id': DRILL }), 'us-east-1');
+  await expect(deleteOne(client, listed, DRILL)).rejects.toThrow(
+    /refusing to delete .*retagged: its dr-drill-id tag is "someone-else"/,
+  );
+  expect(m.commandCalls(DeleteDBInstanceCommand)).toHaveLength(0);
+});
+
+test('"not found" counts as deleted; a 5xx that deleted anyway counts as deleted; other errors are left', async () => {
+  region([]);
+  expect(
+    await deleteOne(client, instanceCandidate(inst('gone', { 'dr-drill-id': DRILL }), 'us-east-1'), DRILL),
+  ).toBe('gone');
+
+  m.reset();
+  const db = region([inst('replica', { 'dr-drill-id': DRILL })]);
+  m.on(DeleteDBInstanceCommand).callsFake((input) => {
+    db.delete(input.DBInstanceIdentifier);
+    throw Object.assign(new Error('Internal'), {
+      name: 'InternalFailure',
+      $metadata: { httpStatusCode: 500 },
+    });
+  });
+  expect(await deleteOne(client, instanceCandidate(inst('replica', {}), 'us-east-1'), DRILL)).toBe('gone');
+
+  m.reset();
+  region([inst('stuck', { 'dr-drill-id': DRILL })]);
+  m.on(DeleteDBInstanceCommand).rejects(
+    Object.assign(new Error('throttled'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } }),
+  );
+  const r = await cleanupDrill(deps(), DRILL, ['us-east-1'], {
+    deadline: Date.now() + 1e9,
+    intervalMs: 1000,
+  });
+  expect(r.left).toEqual([
+    {
+      arn: 'arn:aws:rds:us-east-1:123456789012:db:stuck',
+      kind: 'instance',
+      region: 'us-east-1',
+      error: 'throttled',
+    },
+  ]);
+});
+
+test('cleanup that times out lists what is still there', async () => {
+  region([inst('slow', { 'dr-drill-id': DRILL })]);
+  m.on(DeleteDBInstanceCommand).resolves({}); // accepted, but the instance never goes away
+  const d = deps();
+  const r = await cleanupDrill(d, DRILL, ['us-east-1'], { deadline: d.now() + 60_000, intervalMs: 10_000 });
+  expect(r.left).toEqual([
+    expect.objectContaining({
+      arn: 'arn:aws:rds:us-east-1:123456789012:db:slow',
+      error: 'still deleting when the cleanup timed out',
+    }),
+  ]);
+});
+
+test('cluster members go before their cluster', async () => {
+  const order: string[] = [];
+  let members = ['w'];
+  m.on(DescribeDBInstancesCommand).callsFake((input) => {
+    const list = members.map((id) => inst(id, { 'dr-drill-id': DRILL }, { DBClusterIdentifier: 'c' }));
+    if (!input.DBInstanceIdentifier) return { DBInstances: list };
+    const hit = list.find((i) => i.DBInstanceIdentifier === input.DBInstanceIdentifier);
+    if (!hit) throw notFound();
+    return { DBInstances: [hit] };
+  });
+  let clusterExists = true;
+  m.on(DescribeDBClustersCommand).callsFake(() => {
+    if (!clusterExists) throw Object.assign(new Error('nf'), { name: 'DBClusterNotFoundFault' });
+    return {
+      DBClusters: [
+        {
+          DBClusterIdentifier: 'c',
+          DBClusterArn: 'arn:c',
+          Status: 'available',
+          TagList: [{ Key: 'dr-drill-id', Value: DRILL }],
+        },
+      ],
+    };
+  });
+  m.on(DeleteDBInstanceCommand).callsFake((input) => {
+    order.push(`instance ${input.DBInstanceIdentifier}`);
+    expect(input.SkipFinalSnapshot).toBeUndefined(); // not allowed on Aurora members
+    members = [];
+    return {};
+  });
+  m.on(DeleteDBClusterCommand).callsFake((input) => {
+    order.push(`cluster ${input.DBClusterIdentifier}`);
+    expect(input).toMatchObject({ SkipFinalSnapshot: true, DeleteAutomatedBackups: true });
+    clusterExists = false;
+    return {};
+  });
+  const r = await cleanupDrill(deps(), DRILL, ['us-east-1'], {
+    deadline: Date.now() + 1e9,
+    intervalMs: 1000,
+  });
+  expect(order).toEqual(['instance w', 'cluster c']);
+  expect(r.left).toEqual([]);
+});
+
+test('the sweep deletes expired drill resources, spares young ones, never sees foreign ones', async () => {
+  const past = '2026-11-26T00:00:00Z';
+  const db = region([
+    inst('prod', { 'dr-drill-expires': past }),
+    inst('expired', { 'dr-drill-id': 'drill-a', 'dr-drill-expires': past }),
+    inst('young', { 'dr-drill-id': 'drill-b', 'dr-drill-expires': '2026-11-26T05:00:00Z' }),
+    inst('current', { 'dr-drill-id': DRILL, 'dr-drill-expires': past }),
+  ]);
+  const d = deps();
+  const r = await sweepOrphans(d, ['us-east-1'], {
+    now: new Date(d.now()),
+    ttlHours: 24,
+    currentDrillId: DRILL,
+    deadline: d.now() + 1e6,
+    intervalMs: 1000,
+  });
+  expect(r.deleted.map((x) => x.arn.split(':').pop())).toEqual(['expired']);
+  expect(r.spared.map((x) => x.arn.split(':').pop())).toEqual(['young', 'current']);
+  expect([...db.keys()]).toEqual(['prod', 'young', 'current']);
+});

@@ -1,0 +1,309 @@
+import { ConfigurationError, errorMessage, formatDuration } from '@oaktree/action-kit';
+import { PollCancelledError } from '@oaktree/aws';
+import { cleanupDrill, sweepOrphans, type CleanupOutcome } from './cleanup.js';
+import type { DrillContext, EngineDeps, ScenarioResult } from './engine.js';
+import { probeError, type Endpoint } from './health.js';
+import type { DrillConfig } from './inputs.js';
+import { fillEndpoint } from './probes.js';
+import { preflight } from './scenarios.js';
+import type { CreatedResource, DrillState } from './state.js';
+import { drillTags, makeDrillId } from './tags.js';
+import { heartbeatRpo, judge, type RpoFigure } from './timeline.js';
+
+export const REPORT_SCHEMA = 'oaktree.dr-drill/v1';
+
+export interface LegReport {
+  name: string;
+  rtoSeconds?: number;
+  startedAt?: string;
+  phases: Array<{ name: string; atSeconds: number; at: string; resolutionSeconds?: number }>;
+}
+
+export interface DrillReport {
+  schema: string;
+  drillId: string;
+  scenario: string;
+  source: { kind: string; id: string; region: string };
+  drRegion: string;
+  repository: string;
+  run: string;
+  startedAt: string;
+  finishedAt: string;
+  outcome: DrillState['outcome'];
+  passed: boolean;
+  reasons: string[];
+  objectives: { rtoSeconds: number; rpoSeconds: number };
+  rtoSeconds?: number;
+  legs: LegReport[];
+  rpo: { seconds?: number; method: string; upperBound: boolean; detail: string };
+  recoveredEndpoint?: string;
+  preparation: Array<{ name: string; seconds: number }>;
+  transitions: Array<{ state: string; at: string }>;
+  created: CreatedResource[];
+  cleanup: { mode: string; status: string; deleted: string[]; left: Array<{ arn: string; error: string }> };
+  sweep?: {
+    deleted: Array<{ arn: string; reason?: string }>;
+    spared: Array<{ arn: string; reason: string }>;
+    left: Array<{ arn: string; error: string }>;
+  };
+  notes: string[];
+  error?: string;
+}
+
+export interface DrillHooks {
+  saveState(s: DrillState): void;
+}
+
+/** Waiting for deletions needs no precision: poll at most every 5 s. */
+export const cleanupPollMs = (cfg: DrillConfig) => Math.max(cfg.pollIntervalMs, 5000);
+
+const secs = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms) / 1000);
+
+/**
+ * The whole drill: check, record the drill id, sweep orphans, write the heartbeat, run the scenario,
+ * measure, judge, clean up. Returns the report; throws only ConfigurationError (nothing was created).
+ */
+export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillHooks): Promise<DrillReport> {
+  const { log } = deps;
+  // 1. Everything checkable without changing anything.
+  const plan = await preflight(cfg, deps);
+  if (
+    cfg.heartbeatTable &&
+    !cfg.sourceSqlConnection &&
+    /\{host\}|\{port\}/.test(cfg.sqlConnection ?? '') &&
+    !plan.sourceEndpoint
+  )
+    throw new ConfigurationError(
+      `input "source-sql-connection" is empty and ${cfg.source.id} has no endpoint to fill sql-connection with: set source-sql-connection`,
+      'source-sql-connection',
+    );
+
+  // 2. The drill id goes to the step state before anything is created.
+  const startedAt = new Date(deps.now());
+  const drillId = makeDrillId(startedAt, cfg.run.runId, cfg.run.runAttempt);
+  const expires = new Date(startedAt.getTime() + cfg.timeoutMs + cfg.cleanupTimeoutMs + 3_600_000);
+  const tags = drillTags(drillId, expires, cfg.run);
+  const regions = [...new Set([cfg.sourceRegion, cfg.drRegion])];
+  const state: DrillState = {
+    drillId,
+    regions,
+    cleanup: cfg.cleanup,
+    startedAt: startedAt.toISOString(),
+    reportFile: cfg.reportFile,
+    pollIntervalMs: cleanupPollMs(cfg),
+    cleanupTimeoutMs: cfg.cleanupTimeoutMs,
+    created: [],
+    outcome: 'running',
+    cleanedUp: false,
+    left: [],
+  };
+  hooks.saveState(state);
+  log.info(`drill ${drillId}: ${plan.summary}`);
+  log.info(
+    `every resource it creates is tagged dr-drill-id=${drillId}, dr-drill-expires=${expires.toISOString()}`,
+  );
+
+  const cleanupDeps = { rds: deps.rds, now: deps.now, sleep: deps.sleep, log };
+  const report: DrillReport = {
+    schema: REPORT_SCHEMA,
+    drillId,
+    scenario: cfg.scenario,
+    source: { kind: cfg.source.kind, id: cfg.source.id, region: cfg.sourceRegion },
+    drRegion: cfg.drRegion,
+    repository: cfg.run.repository,
+    run: cfg.run.runUrl,
+    startedAt: startedAt.toISOString(),
+    finishedAt: '',
+    outcome: 'running',
+    passed: false,
+    reasons: [],
+    objectives: { rtoSeconds: cfg.rtoObjectiveMs / 1000, rpoSeconds: cfg.rpoObjectiveMs / 1000 },
+    legs: [],
+    rpo: { method: 'unknown', upperBound: false, detail: '' },
+    preparation: [],
+    transitions: [],
+    created: state.created,
+    cleanup: { mode: cfg.cleanup, status: 'pending', deleted: [], left: [] },
+    notes: [],
+  };
+
+  // 3. Orphans of earlier drills.
+  if (cfg.sweepOrphans) {
+    log.info(
+      `sweeping expired drill resources in ${regions.join(', ')} (ttl ${cfg.orphanTtlHours} h without an expiry tag)`,
+    );
+    const s = await sweepOrphans(cleanupDeps, regions, {
+      now: new Date(deps.now()),
+      ttlHours: cfg.orphanTtlHours,
+      currentDrillId: drillId,
+      deadline: deps.now() + cfg.cleanupTimeoutMs,
+      intervalMs: cleanupPollMs(cfg),
+      signal: deps.signal,
+    });
+    report.sweep = {
+      deleted: s.deleted.map((d) => ({ arn: d.arn, reason: d.reason })),
+      spared: s.spared,
+      left: s.left.map((l) => ({ arn: l.arn, error: l.error })),
+    };
+    log.info(`  swept ${s.deleted.length}, spared ${s.spared.length} younger drill resource(s)`);
+    for (const l of s.left) log.warning(`could not delete orphan ${l.arn}: ${l.error}`);
+  }
+
+  const result: ScenarioResult = {
+    legs: [],
+    recoveredRegion: cfg.drRegion,
+    rpoBound: {
+      method: 'unknown',
+      upperBound: false,
+      detail: 'no heartbeat-table: this scenario has no upper bound to report',
+    },
+    preparation: [],
+    notes: [],
+  };
+  const transitions: DrillContext['transitions'] = [];
+  let heartbeatFigure: RpoFigure | undefined;
+  let markerAt: number | undefined;
+  let error: unknown;
+
+  try {
+    // 4. The heartbeat marker on the source, stamped by the database clock.
+    if (cfg.heartbeatTable) {
+      const url =
+        cfg.sourceSqlConnection ??
+        fillEndpoint(cfg.sqlConnection!, plan.sourceEndpoint ?? { host: '', port: 0 });
+      deps.mask(url);
+      markerAt = await deps.heartbeat.write(url, cfg.heartbeatTable, drillId, cfg.probeTimeoutMs * 2);
+      log.info(
+        `heartbeat marker written to ${cfg.heartbeatTable} on the source at ${new Date(markerAt).toISOString()} (database clock)`,
+      );
+    }
+    // 5. The scenario itself.
+    const ctx: DrillContext = {
+      cfg,
+      drillId,
+      tags,
+      deadline: deps.now() + cfg.timeoutMs,
+      deps,
+      result,
+      transitions,
+      created(r) {
+        state.created.push({ ...r, createdAt: new Date(deps.now()).toISOString() });
+        hooks.saveState(state);
+        log.info(`  created ${r.kind} ${r.id} in ${r.region}`);
+      },
+      pendingFailback(p) {
+        state.pendingFailback = p;
+        hooks.saveState(state);
+      },
+      async onRecovered(ep: Endpoint) {
+        if (!cfg.heartbeatTable || markerAt === undefined) return;
+        const url = fillEndpoint(cfg.sqlConnection!, ep);
+        deps.mask(url);
+        try {
+          const newest = await deps.heartbeat.newest(url, cfg.heartbeatTable, cfg.probeTimeoutMs * 2);
+          heartbeatFigure = heartbeatRpo(markerAt, newest);
+        } catch (err) {
+          heartbeatFigure = {
+            method: 'heartbeat',
+            upperBound: false,
+            detail: `reading ${cfg.heartbeatTable} on the recovered database failed: ${probeError(err, [cfg.sqlConnection ?? ''])}`,
+          };
+        }
+        log.info(`  heartbeat: ${heartbeatFigure.detail}`);
+      },
+    };
+    await plan.run(ctx);
+  } catch (err) {
+    error = err;
+  }
+
+  // 6. Measure and judge.
+  const aborted = error instanceof PollCancelledError || deps.signal?.aborted === true;
+  const rtoMs = result.legs[0]?.rtoMs;
+  const rpo = heartbeatFigure ?? result.rpoBound;
+  const verdict = judge(rtoMs, rpo, { rtoMs: cfg.rtoObjectiveMs, rpoMs: cfg.rpoObjectiveMs }, formatDuration);
+  // An unmeasurable RPO without a heartbeat (replica, failover, switchover) is a note, not a failure.
+  verdict.reasons = verdict.reasons.filter(
+    (r) => !(rpo.method === 'unknown' && r.startsWith('RPO could not')),
+  );
+  for (const l of result.legs.slice(1)) {
+    if (l.rtoMs === undefined) verdict.reasons.push(`${l.leg} never passed its health check`);
+    else if (l.rtoMs > cfg.rtoObjectiveMs)
+      verdict.reasons.push(
+        `${l.leg} took ${formatDuration(l.rtoMs)}, over the objective ${formatDuration(cfg.rtoObjectiveMs)}`,
+      );
+  }
+  if (error)
+    verdict.reasons.unshift(probeError(error, [cfg.sqlConnection ?? '', cfg.sourceSqlConnection ?? '']));
+  const passed = !error && verdict.reasons.length === 0;
+  const outcome: DrillState['outcome'] = aborted
+    ? 'cancelled'
+    : error
+      ? 'error'
+      : passed
+        ? 'passed'
+        : 'failed';
+  if (rpo.method === 'unknown')
+    result.notes.push('RPO not measured: set heartbeat-table for a data-level figure');
+
+  // 7. Clean up here when the drill ran to its end; post is the safety net.
+  let outcomeCleanup: CleanupOutcome | undefined;
+  let cleanupStatus: string;
+  if (cfg.cleanup === 'never') {
+    cleanupStatus = 'skipped (cleanup: never)';
+  } else if (cfg.cleanup === 'on-success' && (outcome === 'failed' || outcome === 'error')) {
+    cleanupStatus = 'kept for investigation (cleanup: on-success)';
+  } else if (state.created.length === 0 && outcome !== 'cancelled') {
+    cleanupStatus = 'nothing created';
+    state.cleanedUp = true;
+  } else {
+    log.info(
+      aborted
+        ? 'cancelled: deleting what the drill created (post waits until it is gone)'
+        : `cleaning up drill ${drillId}`,
+    );
+    outcomeCleanup = await cleanupDrill(cleanupDeps, drillId, regions, {
+      deadline: deps.now() + (aborted ? 5000 : cfg.cleanupTimeoutMs),
+      intervalMs: cleanupPollMs(cfg),
+      wait: !aborted,
+    });
+    state.cleanedUp = !aborted && outcomeCleanup.left.length === 0;
+    state.left = outcomeCleanup.left.map((l) => l.arn);
+    cleanupStatus = state.cleanedUp ? 'done' : aborted ? 'deferred to the post step' : 'incomplete';
+    for (const l of outcomeCleanup.left) log.error(`cleanup left ${l.arn} behind: ${l.error}`);
+  }
+  state.outcome = outcome;
+  hooks.saveState(state);
+
+  Object.assign(report, {
+    finishedAt: new Date(deps.now()).toISOString(),
+    outcome,
+    passed,
+    reasons: verdict.reasons,
+    rtoSeconds: secs(rtoMs),
+    legs: result.legs.map((l) => ({
+      name: l.leg,
+      rtoSeconds: secs(l.rtoMs),
+      startedAt: l.start !== undefined ? new Date(l.start).toISOString() : undefined,
+      phases: l.phases.map((p) => ({
+        name: p.name,
+        atSeconds: secs(p.sinceStartMs)!,
+        at: new Date(p.at).toISOString(),
+        resolutionSeconds: secs(p.resolutionMs),
+      })),
+    })),
+    rpo: { seconds: secs(rpo.ms), method: rpo.method, upperBound: rpo.upperBound, detail: rpo.detail },
+    recoveredEndpoint: result.endpoint ? `${result.endpoint.host}:${result.endpoint.port}` : undefined,
+    preparation: result.preparation.map((p) => ({ name: p.name, seconds: secs(p.ms)! })),
+    transitions: transitions.map((t) => ({ state: t.state, at: new Date(t.at).toISOString() })),
+    cleanup: {
+      mode: cfg.cleanup,
+      status: cleanupStatus,
+      deleted: outcomeCleanup?.deleted.map((d) => d.arn) ?? [],
+      left: outcomeCleanup?.left.map((l) => ({ arn: l.arn, error: l.error })) ?? [],
+    },
+    notes: result.notes,
+    error: error ? errorMessage(error) : undefined,
+  } satisfies Partial<DrillReport>);
+  return report;
+}

@@ -1,0 +1,55 @@
+import { RDSClient } from '@aws-sdk/client-rds';
+import { OperationError, log, maskSecret } from '@oaktree/action-kit';
+import { cancelOnSignals, createClient, sleep } from '@oaktree/aws';
+import type { Rds } from './aws.js';
+import { runDrill } from './drill.js';
+import type { EngineDeps } from './engine.js';
+import { sqlHeartbeat } from './heartbeat.js';
+import type { DrillConfig } from './inputs.js';
+import { realProber } from './probes.js';
+import { publish } from './report.js';
+import { drillState } from './state.js';
+
+export const ACTION = 'dr-drill';
+
+export function rdsFactory(action = ACTION): (region: string) => Rds {
+  const clients = new Map<string, Rds>();
+  return (region) => {
+    let c = clients.get(region);
+    if (!c) {
+      c = createClient(RDSClient, { region, action });
+      clients.set(region, c);
+    }
+    return c;
+  };
+}
+
+/** Wire the real clients, probes and runner files to the drill. */
+export async function execute(cfg: DrillConfig): Promise<void> {
+  const cancel = cancelOnSignals();
+  try {
+    const deps: EngineDeps = {
+      rds: rdsFactory(),
+      prober: realProber,
+      heartbeat: sqlHeartbeat,
+      now: Date.now,
+      sleep,
+      log,
+      mask: maskSecret,
+      signal: cancel.signal,
+    };
+    const report = await runDrill(cfg, deps, { saveState: (s) => drillState.save(s) });
+    publish(report, cfg.reportFile);
+    if (report.cleanup.left.length)
+      throw new OperationError(
+        `drill ${report.drillId} ${report.passed ? 'passed' : 'failed'}, but its cleanup left ${report.cleanup.left.length} resource(s) behind ` +
+          `(the post step tries again): ${report.cleanup.left.map((l) => l.arn).join(', ')}`,
+      );
+    if (!report.passed)
+      throw new OperationError(
+        `drill ${report.drillId} ${report.outcome === 'cancelled' ? 'was cancelled' : 'failed'}: ${report.reasons.join('; ') || report.outcome}`,
+      );
+  } finally {
+    cancel.dispose();
+  }
+}

@@ -1,0 +1,130 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { SummaryBuilder, formatDuration, log, setOutputs } from '@oaktree/action-kit';
+import type { DrillReport } from './drill.js';
+
+const fmt = (s: number | undefined) => (s === undefined ? 'not measured' : formatDuration(s * 1000));
+
+/** The one-line history record: grep the logs of the nightly runs for it to chart RTO/RPO over time. */
+export function historyRecord(r: DrillReport): Record<string, unknown> {
+  return {
+    'dr-drill': 1,
+    drillId: r.drillId,
+    at: r.startedAt,
+    scenario: r.scenario,
+    source: `${r.source.region}/${r.source.id}`,
+    drRegion: r.drRegion,
+    outcome: r.outcome,
+    passed: r.passed,
+    rtoSeconds: r.rtoSeconds ?? null,
+    rpoSeconds: r.rpo.seconds ?? null,
+    rpoMethod: r.rpo.method,
+    rtoObjectiveSeconds: r.objectives.rtoSeconds,
+    rpoObjectiveSeconds: r.objectives.rpoSeconds,
+    legs: Object.fromEntries(r.legs.map((l) => [l.name, l.rtoSeconds ?? null])),
+    cleanup: r.cleanup.status,
+    left: r.cleanup.left.length,
+    run: r.run,
+  };
+}
+
+export function summaryMarkdown(r: DrillReport): string {
+  const s = new SummaryBuilder();
+  s.heading(
+    `DR drill ${r.passed ? 'passed ✅' : r.outcome === 'cancelled' ? 'cancelled ⚠️' : 'FAILED ❌'}: ${r.scenario} of ${r.source.id}`,
+  );
+  s.paragraph(
+    `Drill \`${r.drillId}\` · ${r.source.region} → ${r.drRegion} · started ${r.startedAt} · [run](${r.run})`,
+  );
+  if (r.reasons.length) s.list(r.reasons.map((x) => `**${x}**`));
+  const rpoWhat =
+    r.rpo.method === 'heartbeat'
+      ? 'heartbeat (data level)'
+      : r.rpo.upperBound
+        ? `${r.rpo.method} (upper bound)`
+        : undefined;
+  s.table(
+    ['', 'objective', 'achieved', 'verdict'],
+    [
+      [
+        'RTO',
+        fmt(r.objectives.rtoSeconds),
+        fmt(r.rtoSeconds),
+        r.rtoSeconds !== undefined && r.rtoSeconds <= r.objectives.rtoSeconds ? 'within' : 'missed',
+      ],
+      [
+        rpoWhat ? `RPO, ${rpoWhat}` : 'RPO',
+        fmt(r.objectives.rpoSeconds),
+        fmt(r.rpo.seconds),
+        r.rpo.seconds === undefined
+          ? r.rpo.method === 'unknown'
+            ? 'not measured'
+            : 'missed'
+          : r.rpo.seconds <= r.objectives.rpoSeconds
+            ? 'within'
+            : 'missed',
+      ],
+    ],
+  );
+  if (r.rpo.detail) s.paragraph(`RPO: ${r.rpo.detail}.`);
+  for (const leg of r.legs) {
+    s.heading(`Timeline: ${leg.name}${leg.rtoSeconds !== undefined ? ` (${fmt(leg.rtoSeconds)})` : ''}`, 3);
+    s.table(
+      ['phase', 'after first mutating call', 'at', 'resolution'],
+      [
+        ['first mutating call', '0s', leg.startedAt ?? '', ''],
+        ...leg.phases.map((p) => [
+          p.name,
+          fmt(p.atSeconds),
+          p.at,
+          p.resolutionSeconds ? `±${fmt(p.resolutionSeconds)}` : '',
+        ]),
+      ],
+    );
+  }
+  if (r.preparation.length)
+    s.paragraph(
+      `Preparation (not part of the RTO): ${r.preparation.map((p) => `${p.name} ${fmt(p.seconds)}`).join('; ')}.`,
+    );
+  const rows: Array<Array<string>> = r.created.map((c) => [
+    c.kind,
+    c.arn,
+    c.region,
+    r.cleanup.left.some((l) => l.arn === c.arn)
+      ? '**LEFT BEHIND**'
+      : r.cleanup.deleted.includes(c.arn)
+        ? 'deleted'
+        : r.cleanup.status,
+  ]);
+  s.heading('Resources', 3);
+  if (rows.length) s.table(['kind', 'ARN', 'region', 'state'], rows);
+  else s.paragraph('The drill created nothing.');
+  s.paragraph(`Cleanup (${r.cleanup.mode}): ${r.cleanup.status}.`);
+  if (r.cleanup.left.length) s.list(r.cleanup.left.map((l) => `left behind: \`${l.arn}\` (${l.error})`));
+  if (r.sweep)
+    s.paragraph(
+      `Orphan sweep: deleted ${r.sweep.deleted.length}${r.sweep.deleted.length ? ` (${r.sweep.deleted.map((d) => `\`${d.arn}\``).join(', ')})` : ''}, spared ${r.sweep.spared.length} younger drill resource(s)${r.sweep.left.length ? `, could not delete ${r.sweep.left.map((l) => `\`${l.arn}\``).join(', ')}` : ''}.`,
+    );
+  if (r.notes.length) s.details('Notes', r.notes.map((n) => `- ${n}`).join('\n'));
+  return s.toString();
+}
+
+/** Job summary, report file, history line and outputs. */
+export function publish(r: DrillReport, reportFile: string | undefined): void {
+  if (reportFile) {
+    mkdirSync(dirname(reportFile), { recursive: true });
+    writeFileSync(reportFile, JSON.stringify(r, null, 2) + '\n');
+  }
+  const summary = summaryMarkdown(r);
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (file) writeFileSync(file, summary, { flag: 'a' });
+  log.info(JSON.stringify(historyRecord(r)));
+  setOutputs({
+    'drill-id': r.drillId,
+    'rto-seconds': r.rtoSeconds !== undefined ? String(r.rtoSeconds) : '',
+    'rpo-seconds': r.rpo.seconds !== undefined ? String(r.rpo.seconds) : '',
+    passed: String(r.passed),
+    'recovered-endpoint': r.recoveredEndpoint ?? '',
+    'report-file': reportFile ?? '',
+  });
+}

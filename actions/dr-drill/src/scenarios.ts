@@ -1,0 +1,819 @@
+import {
+  CreateDBInstanceCommand,
+  CreateDBInstanceReadReplicaCommand,
+  DescribeDBInstanceAutomatedBackupsCommand,
+  DescribeDBParameterGroupsCommand,
+  DescribeDBSubnetGroupsCommand,
+  DescribeGlobalClustersCommand,
+  FailoverDBClusterCommand,
+  PromoteReadReplicaCommand,
+  RestoreDBClusterFromSnapshotCommand,
+  RestoreDBClusterToPointInTimeCommand,
+  RestoreDBInstanceFromDBSnapshotCommand,
+  RestoreDBInstanceToPointInTimeCommand,
+  SwitchoverGlobalClusterCommand,
+  type DBCluster,
+  type DBInstance,
+  type DBInstanceAutomatedBackup,
+  type GlobalCluster,
+} from '@aws-sdk/client-rds';
+import { ConfigurationError, formatDuration } from '@oaktree/action-kit';
+import { arnRegion, describeCluster, describeInstance, endpointOf, isNotFound, type Rds } from './aws.js';
+import {
+  enter,
+  fastPollMs,
+  recoverLeg,
+  waitFor,
+  type DrillContext,
+  type EngineDeps,
+  type Observation,
+} from './engine.js';
+import type { Endpoint } from './health.js';
+import type { DrillConfig } from './inputs.js';
+import { findSnapshot, type SnapshotInfo } from './snapshots.js';
+import { resourceId } from './tags.js';
+import { Timeline, restorePointRpo, snapshotAgeRpo } from './timeline.js';
+
+/** A checked, ready-to-run scenario. Building it only reads; running it creates or moves things. */
+export interface Plan {
+  /** One line saying what will happen. */
+  summary: string;
+  /** The source's endpoint, for the heartbeat write. */
+  sourceEndpoint?: Endpoint;
+  run(ctx: DrillContext): Promise<void>;
+}
+
+const sourceInput = (cfg: DrillConfig) =>
+  cfg.source.kind === 'instance' ? 'source-db-instance' : 'source-db-cluster';
+
+async function loadSourceInstance(cfg: DrillConfig, rds: Rds): Promise<DBInstance> {
+  const i = await describeInstance(rds, cfg.source.id);
+  if (!i)
+    throw new ConfigurationError(
+      `input "source-db-instance" is "${cfg.source.id}": no such DB instance in ${cfg.sourceRegion} (check source-region)`,
+      'source-db-instance',
+    );
+  if (i.DBClusterIdentifier)
+    throw new ConfigurationError(
+      `input "source-db-instance" is "${cfg.source.id}": it belongs to cluster ${i.DBClusterIdentifier}; set source-db-cluster instead`,
+      'source-db-instance',
+    );
+  if (
+    i.ReadReplicaSourceDBInstanceIdentifier &&
+    cfg.scenario === 'replica-promote' &&
+    !i.ReadReplicaSourceDBInstanceIdentifier.endsWith(`:${cfg.source.id}`)
+  ) {
+    // A replica as the source of replica-promote would chain replicas; RDS allows it only for some engines.
+    throw new ConfigurationError(
+      `input "source-db-instance" is "${cfg.source.id}": it is itself a read replica of ${i.ReadReplicaSourceDBInstanceIdentifier}; name the primary`,
+      'source-db-instance',
+    );
+  }
+  return i;
+}
+
+async function loadSourceCluster(cfg: DrillConfig, rds: Rds): Promise<DBCluster> {
+  const c = await describeCluster(rds, cfg.source.id);
+  if (!c)
+    throw new ConfigurationError(
+      `input "source-db-cluster" is "${cfg.source.id}": no such DB cluster in ${cfg.sourceRegion} (check source-region)`,
+      'source-db-cluster',
+    );
+  return c;
+}
+
+interface Parity {
+  DBInstanceClass?: string;
+  DBSubnetGroupName?: string;
+  VpcSecurityGroupIds?: string[];
+  DBParameterGroupName?: string;
+  notes: string[];
+}
+
+async function subnetGroupExists(rds: Rds, name: string): Promise<boolean> {
+  try {
+    await rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name }));
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+async function parameterGroupExists(rds: Rds, name: string): Promise<boolean> {
+  try {
+    await rds.send(new DescribeDBParameterGroupsCommand({ DBParameterGroupName: name }));
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+/**
+ * Configuration parity: the recovered database gets the source's class, subnet group, security groups
+ * and parameter group unless inputs say otherwise. Across regions only what exists there by the same
+ * name can be reused; explicit inputs are checked to exist before anything is created.
+ */
+export async function parity(
+  cfg: DrillConfig,
+  dr: Rds,
+  src: { instanceClass?: string; subnetGroup?: string; securityGroups: string[]; parameterGroup?: string },
+): Promise<Parity> {
+  const same = cfg.sourceRegion === cfg.drRegion;
+  const notes: string[] = [];
+  const p: Parity = { notes, DBInstanceClass: cfg.instanceClass ?? src.instanceClass };
+  if (cfg.dbSubnetGroup) {
+    if (!(await subnetGroupExists(dr, cfg.dbSubnetGroup)))
+      throw new ConfigurationError(
+        `input "db-subnet-group" is "${cfg.dbSubnetGroup}": no such DB subnet group in ${cfg.drRegion}`,
+        'db-subnet-group',
+      );
+    p.DBSubnetGroupName = cfg.dbSubnetGroup;
+  } else if (src.subnetGroup && src.subnetGroup !== 'default') {
+    if (same || (await subnetGroupExists(dr, src.subnetGroup))) p.DBSubnetGroupName = src.subnetGroup;
+    else
+      notes.push(
+        `subnet group ${src.subnetGroup} does not exist in ${cfg.drRegion}; the default VPC is used (set db-subnet-group)`,
+      );
+  }
+  if (cfg.vpcSecurityGroupIds.length) p.VpcSecurityGroupIds = cfg.vpcSecurityGroupIds;
+  else if (same && src.securityGroups.length) p.VpcSecurityGroupIds = src.securityGroups;
+  else if (!same && src.securityGroups.length)
+    notes.push(
+      `security groups are regional; the default group of the subnet group's VPC is used in ${cfg.drRegion} (set vpc-security-group-ids)`,
+    );
+  if (cfg.dbParameterGroup) {
+    if (!(await parameterGroupExists(dr, cfg.dbParameterGroup)))
+      throw new ConfigurationError(
+        `input "db-parameter-group" is "${cfg.dbParameterGroup}": no such DB parameter group in ${cfg.drRegion}`,
+        'db-parameter-group',
+      );
+    p.DBParameterGroupName = cfg.dbParameterGroup;
+  } else if (src.parameterGroup && !src.parameterGroup.startsWith('default.')) {
+    if (same || (await parameterGroupExists(dr, src.parameterGroup)))
+      p.DBParameterGroupName = src.parameterGroup;
+    else
+      notes.push(
+        `parameter group ${src.parameterGroup} does not exist in ${cfg.drRegion}; the engine default is used (set db-parameter-group)`,
+      );
+  }
+  return p;
+}
+
+function instanceParitySource(i: DBInstance) {
+  return {
+    instanceClass: i.DBInstanceClass,
+    subnetGroup: i.DBSubnetGroup?.DBSubnetGroupName,
+    securityGroups: (i.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId!).filter(Boolean),
+    parameterGroup: i.DBParameterGroups?.[0]?.DBParameterGroupName,
+  };
+}
+
+function parityParams(p: Parity) {
+  const { notes: _notes, ...rest } = p;
+  void _notes;
+  return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+}
+
+/** Observe a DB instance for recoverLeg. */
+function observeInstance(
+  rds: Rds,
+  id: string,
+  ready: (i: DBInstance) => boolean = (i) => i.DBInstanceStatus === 'available',
+) {
+  return async (): Promise<Observation> => {
+    const i = await describeInstance(rds, id);
+    if (!i) return { status: 'not visible yet', ready: false };
+    return { status: i.DBInstanceStatus ?? 'unknown', endpoint: endpointOf(i), ready: ready(i) };
+  };
+}
+
+function noteParity(ctx: DrillContext, p: Parity): void {
+  for (const n of p.notes) {
+    ctx.deps.log.warning(n);
+    ctx.result.notes.push(n);
+  }
+}
+
+// ---------------------------------------------------------------- pitr-restore
+
+async function pitrPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
+  const src = deps.rds(cfg.sourceRegion);
+  const dr = deps.rds(cfg.drRegion);
+  if (cfg.source.kind === 'cluster') {
+    const c = await loadSourceCluster(cfg, src);
+    if (!c.BackupRetentionPeriod)
+      throw new ConfigurationError(
+        `input "source-db-cluster" is "${cfg.source.id}": it has no automated backups (backup retention 0), so it has no restorable time`,
+        'source-db-cluster',
+      );
+    return clusterRestorePlan(cfg, deps, c, undefined);
+  }
+  const i = await loadSourceInstance(cfg, src);
+  if (!i.BackupRetentionPeriod)
+    throw new ConfigurationError(
+      `input "source-db-instance" is "${cfg.source.id}": automated backups are off (backup retention 0), so point-in-time restore is impossible`,
+      'source-db-instance',
+    );
+  let backup: DBInstanceAutomatedBackup | undefined;
+  if (cfg.drRegion !== cfg.sourceRegion) {
+    const all: DBInstanceAutomatedBackup[] = [];
+    let Marker: string | undefined;
+    do {
+      const r = await dr.send(new DescribeDBInstanceAutomatedBackupsCommand({ Marker, MaxRecords: 100 }));
+      all.push(...(r.DBInstanceAutomatedBackups ?? []));
+      Marker = r.Marker;
+    } while (Marker);
+    backup = pickReplicatedBackup(all, i.DBInstanceArn ?? '', cfg.source.id, cfg.sourceRegion);
+    if (!backup)
+      throw new ConfigurationError(
+        `input "dr-region" is "${cfg.drRegion}": no automated backups of ${cfg.source.id} are replicated there; ` +
+          `enable them with StartDBInstanceAutomatedBackupsReplication (or use snapshot-restore)`,
+        'dr-region',
+      );
+  }
+  const p = await parity(cfg, dr, instanceParitySource(i));
+  return {
+    summary:
+      `restore ${cfg.source.id} (${cfg.sourceRegion}) to its latest restorable time as a new instance in ${cfg.drRegion}` +
+      (backup ? ` from replicated automated backups ${backup.DBInstanceAutomatedBackupsArn}` : ''),
+    sourceEndpoint: endpointOf(i),
+    async run(ctx) {
+      noteParity(ctx, p);
+      const id = resourceId(ctx.drillId, 'restore');
+      // The restore point, read just before the restore (it moves forward all the time).
+      let restorePoint: Date | undefined;
+      if (backup) {
+        restorePoint = backup.RestoreWindow?.LatestTime
+          ? new Date(backup.RestoreWindow.LatestTime)
+          : undefined;
+      } else {
+        const fresh = await describeInstance(src, cfg.source.id);
+        restorePoint = fresh?.LatestRestorableTime ? new Date(fresh.LatestRestorableTime) : undefined;
+      }
+      const leg = new Timeline('restore');
+      ctx.result.legs.push(leg);
+      ctx.result.recoveredRegion = cfg.drRegion;
+      enter(ctx, 'restoring');
+      const t0 = ctx.deps.now();
+      leg.begin(t0);
+      if (restorePoint) ctx.result.rpoBound = restorePointRpo(restorePoint.getTime(), t0);
+      const r = await dr.send(
+        new RestoreDBInstanceToPointInTimeCommand({
+          ...(backup
+            ? { SourceDBInstanceAutomatedBackupsArn: backup.DBInstanceAutomatedBackupsArn }
+            : { SourceDBInstanceIdentifier: cfg.source.id }),
+          TargetDBInstanceIdentifier: id,
+          UseLatestRestorableTime: true,
+          ...parityParams(p),
+          MultiAZ: false,
+          DeletionProtection: false,
+          CopyTagsToSnapshot: false,
+          Tags: ctx.tags,
+        }),
+      );
+      leg.mark('api-accepted', ctx.deps.now());
+      ctx.created({
+        kind: 'instance',
+        id,
+        arn: r.DBInstance?.DBInstanceArn ?? id,
+        region: cfg.drRegion,
+        role: 'restore',
+      });
+      enter(ctx, 'waiting-for-recovery');
+      const ep = await recoverLeg(ctx, leg, {
+        what: `instance ${id}`,
+        describe: observeInstance(dr, id),
+        gate: 'endpoint',
+        pollMs: cfg.pollIntervalMs,
+      });
+      ctx.result.endpoint = ep;
+      enter(ctx, 'recovered');
+      await ctx.onRecovered(ep);
+    },
+  };
+}
+
+/** The replicated automated backup of the source in the DR region, if any. */
+export function pickReplicatedBackup(
+  backups: DBInstanceAutomatedBackup[],
+  sourceArn: string,
+  sourceId: string,
+  sourceRegion: string,
+): DBInstanceAutomatedBackup | undefined {
+  return backups
+    .filter(
+      (b) =>
+        (b.DBInstanceArn === sourceArn ||
+          (b.DBInstanceIdentifier === sourceId && b.Region === sourceRegion)) &&
+        (b.Status === 'replicating' || b.Status === 'active') &&
+        b.RestoreWindow?.LatestTime,
+    )
+    .sort(
+      (a, b) =>
+        new Date(b.RestoreWindow!.LatestTime!).getTime() - new Date(a.RestoreWindow!.LatestTime!).getTime(),
+    )[0];
+}
+
+// ---------------------------------------------------------------- cluster restore (pitr or snapshot)
+
+async function clusterRestorePlan(
+  cfg: DrillConfig,
+  deps: EngineDeps,
+  c: DBCluster | undefined,
+  snap: SnapshotInfo | undefined,
+): Promise<Plan> {
+  const src = deps.rds(cfg.sourceRegion);
+  const dr = deps.rds(cfg.drRegion);
+  const engine = c?.Engine ?? snap?.engine ?? 'aurora-postgresql';
+  const aurora = engine.startsWith('aurora');
+  let writerClass = cfg.instanceClass;
+  if (!writerClass && c) {
+    const writer = c.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
+    writerClass = writer ? (await describeInstance(src, writer))?.DBInstanceClass : undefined;
+    if (!aurora) writerClass = c.DBClusterInstanceClass;
+  }
+  if (!writerClass)
+    throw new ConfigurationError(
+      `input "instance-class" is empty and the class of ${cfg.source.id}'s writer is unknown: set instance-class`,
+      'instance-class',
+    );
+  const p = await parity(cfg, dr, {
+    subnetGroup: c?.DBSubnetGroup,
+    securityGroups: (c?.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId!).filter(Boolean),
+  });
+  const clusterPort = c?.Port;
+  return {
+    summary: snap
+      ? `restore cluster snapshot ${snap.id} (${snap.takenAt?.toISOString()}) as a new cluster in ${cfg.drRegion}`
+      : `restore cluster ${cfg.source.id} to its latest restorable time as a new cluster in ${cfg.drRegion}`,
+    sourceEndpoint: c?.Endpoint ? { host: c.Endpoint, port: c.Port ?? 5432 } : undefined,
+    async run(ctx) {
+      noteParity(ctx, p);
+      const clusterId = resourceId(ctx.drillId, 'cluster');
+      const writerId = resourceId(ctx.drillId, 'writer');
+      const leg = new Timeline('restore');
+      ctx.result.legs.push(leg);
+      ctx.result.recoveredRegion = cfg.drRegion;
+      const common = {
+        DBClusterIdentifier: clusterId,
+        ...(p.DBSubnetGroupName ? { DBSubnetGroupName: p.DBSubnetGroupName } : {}),
+        ...(p.VpcSecurityGroupIds ? { VpcSecurityGroupIds: p.VpcSecurityGroupIds } : {}),
+        ...(aurora ? {} : { DBClusterInstanceClass: writerClass }),
+        DeletionProtection: false,
+        Tags: ctx.tags,
+      };
+      let restorePoint: Date | undefined;
+      if (!snap) {
+        const fresh = await describeCluster(src, cfg.source.id);
+        restorePoint = fresh?.LatestRestorableTime ? new Date(fresh.LatestRestorableTime) : undefined;
+      }
+      enter(ctx, 'restoring-cluster');
+      const t0 = ctx.deps.now();
+      leg.begin(t0);
+      if (snap?.takenAt) ctx.result.rpoBound = snapshotAgeRpo(snap.takenAt.getTime(), t0, snap.id);
+      else if (restorePoint) ctx.result.rpoBound = restorePointRpo(restorePoint.getTime(), t0);
+      const r = snap
+        ? await dr.send(
+            new RestoreDBClusterFromSnapshotCommand({
+              ...common,
+              SnapshotIdentifier: snap.id,
+              Engine: engine,
+            }),
+          )
+        : await dr.send(
+            new RestoreDBClusterToPointInTimeCommand({
+              ...common,
+              SourceDBClusterIdentifier: cfg.source.id,
+              UseLatestRestorableTime: true,
+            }),
+          );
+      leg.mark('api-accepted', ctx.deps.now());
+      ctx.created({
+        kind: 'cluster',
+        id: clusterId,
+        arn: r.DBCluster?.DBClusterArn ?? clusterId,
+        region: cfg.drRegion,
+        role: 'cluster',
+      });
+      enter(ctx, 'waiting-for-cluster');
+      await waitFor(ctx, `cluster ${clusterId}`, cfg.pollIntervalMs, async () => {
+        const cl = await describeCluster(dr, clusterId);
+        return { done: cl?.Status === 'available', status: cl?.Status ?? 'not visible yet' };
+      });
+      leg.mark('cluster-available', ctx.deps.now(), cfg.pollIntervalMs);
+      const clusterEndpoint = async (): Promise<Endpoint | undefined> => {
+        const cl = await describeCluster(dr, clusterId);
+        return cl?.Endpoint ? { host: cl.Endpoint, port: cl.Port ?? clusterPort ?? 5432 } : undefined;
+      };
+      if (aurora) {
+        enter(ctx, 'creating-writer');
+        const w = await dr.send(
+          new CreateDBInstanceCommand({
+            DBInstanceIdentifier: writerId,
+            DBClusterIdentifier: clusterId,
+            Engine: engine,
+            DBInstanceClass: writerClass,
+            ...(p.DBParameterGroupName ? { DBParameterGroupName: p.DBParameterGroupName } : {}),
+            Tags: ctx.tags,
+          }),
+        );
+        ctx.created({
+          kind: 'instance',
+          id: writerId,
+          arn: w.DBInstance?.DBInstanceArn ?? writerId,
+          region: cfg.drRegion,
+          role: 'writer',
+        });
+      }
+      enter(ctx, 'waiting-for-recovery');
+      const ep = await recoverLeg(ctx, leg, {
+        what: aurora ? `writer ${writerId}` : `cluster ${clusterId}`,
+        describe: async () => {
+          const endpoint = await clusterEndpoint();
+          if (!aurora) return { status: 'available', endpoint, ready: true };
+          const o = await observeInstance(dr, writerId)();
+          return { ...o, endpoint };
+        },
+        gate: 'ready',
+        pollMs: cfg.pollIntervalMs,
+      });
+      ctx.result.endpoint = ep;
+      enter(ctx, 'recovered');
+      await ctx.onRecovered(ep);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- snapshot-restore
+
+async function snapshotPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
+  const src = deps.rds(cfg.sourceRegion);
+  const dr = deps.rds(cfg.drRegion);
+  if (cfg.source.kind === 'cluster') {
+    const c = await loadSourceCluster(cfg, src);
+    const snap = await findSnapshot(dr, {
+      kind: 'cluster',
+      sourceId: cfg.source.id,
+      sourceRegion: cfg.sourceRegion,
+      drRegion: cfg.drRegion,
+      explicit: cfg.snapshotIdentifier,
+    });
+    return clusterRestorePlan(cfg, deps, c, snap);
+  }
+  const i = await loadSourceInstance(cfg, src);
+  const snap = await findSnapshot(dr, {
+    kind: 'instance',
+    sourceId: cfg.source.id,
+    sourceRegion: cfg.sourceRegion,
+    drRegion: cfg.drRegion,
+    explicit: cfg.snapshotIdentifier,
+  });
+  const p = await parity(cfg, dr, instanceParitySource(i));
+  return {
+    summary: `restore snapshot ${snap.id} of ${cfg.source.id} (taken ${snap.takenAt?.toISOString()}) as a new instance in ${cfg.drRegion}`,
+    sourceEndpoint: endpointOf(i),
+    async run(ctx) {
+      noteParity(ctx, p);
+      ctx.result.notes.push(`snapshot ${snap.arn || snap.id}`);
+      const id = resourceId(ctx.drillId, 'restore');
+      const leg = new Timeline('restore');
+      ctx.result.legs.push(leg);
+      ctx.result.recoveredRegion = cfg.drRegion;
+      enter(ctx, 'restoring');
+      const t0 = ctx.deps.now();
+      leg.begin(t0);
+      if (snap.takenAt) ctx.result.rpoBound = snapshotAgeRpo(snap.takenAt.getTime(), t0, snap.id);
+      const r = await dr.send(
+        new RestoreDBInstanceFromDBSnapshotCommand({
+          DBInstanceIdentifier: id,
+          DBSnapshotIdentifier: snap.id,
+          ...parityParams(p),
+          MultiAZ: false,
+          DeletionProtection: false,
+          CopyTagsToSnapshot: false,
+          Tags: ctx.tags,
+        }),
+      );
+      leg.mark('api-accepted', ctx.deps.now());
+      ctx.created({
+        kind: 'instance',
+        id,
+        arn: r.DBInstance?.DBInstanceArn ?? id,
+        region: cfg.drRegion,
+        role: 'restore',
+      });
+      enter(ctx, 'waiting-for-recovery');
+      const ep = await recoverLeg(ctx, leg, {
+        what: `instance ${id}`,
+        describe: observeInstance(dr, id),
+        gate: 'endpoint',
+        pollMs: cfg.pollIntervalMs,
+      });
+      ctx.result.endpoint = ep;
+      enter(ctx, 'recovered');
+      await ctx.onRecovered(ep);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- replica-promote
+
+/** A replica is in sync when RDS reports read replication as replicating (moto reports nothing). */
+export function isReplicating(i: DBInstance): boolean {
+  if (i.DBInstanceStatus !== 'available') return false;
+  const rr = (i.StatusInfos ?? []).find((s) => s.StatusType === 'read replication');
+  return !rr || rr.Status === 'replicating';
+}
+
+/** Promotion is done when the instance is available and no longer reports read replication. */
+export function isPromoted(i: DBInstance): boolean {
+  return (
+    i.DBInstanceStatus === 'available' &&
+    !(i.StatusInfos ?? []).some((s) => s.StatusType === 'read replication')
+  );
+}
+
+async function replicaPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
+  const src = deps.rds(cfg.sourceRegion);
+  const dr = deps.rds(cfg.drRegion);
+  const i = await loadSourceInstance(cfg, src);
+  if (i.DBInstanceStatus !== 'available')
+    throw new ConfigurationError(
+      `input "source-db-instance" is "${cfg.source.id}": it is ${i.DBInstanceStatus}; a read replica needs an available source`,
+      'source-db-instance',
+    );
+  if (!i.BackupRetentionPeriod)
+    throw new ConfigurationError(
+      `input "source-db-instance" is "${cfg.source.id}": automated backups are off (backup retention 0); RDS needs them to create a read replica`,
+      'source-db-instance',
+    );
+  const cross = cfg.drRegion !== cfg.sourceRegion;
+  if (cross && i.StorageEncrypted && !cfg.kmsKeyId)
+    throw new ConfigurationError(
+      `input "kms-key-id" is empty but ${cfg.source.id} is encrypted: a cross-region replica needs a KMS key in ${cfg.drRegion}`,
+      'kms-key-id',
+    );
+  const p = await parity(cfg, dr, instanceParitySource(i));
+  const realReplicas = i.ReadReplicaDBInstanceIdentifiers ?? [];
+  return {
+    summary:
+      `create a throwaway read replica of ${cfg.source.id} in ${cfg.drRegion}, wait until it replicates, promote it` +
+      (realReplicas.length ? ` (the existing replicas ${realReplicas.join(', ')} are left alone)` : ''),
+    sourceEndpoint: endpointOf(i),
+    async run(ctx) {
+      noteParity(ctx, p);
+      const id = resourceId(ctx.drillId, 'replica');
+      enter(ctx, 'creating-replica');
+      const prepStart = ctx.deps.now();
+      const r = await dr.send(
+        new CreateDBInstanceReadReplicaCommand({
+          DBInstanceIdentifier: id,
+          SourceDBInstanceIdentifier: cross ? i.DBInstanceArn : cfg.source.id,
+          ...(cross && cfg.kmsKeyId ? { KmsKeyId: cfg.kmsKeyId } : {}),
+          ...parityParams(p),
+          MultiAZ: false,
+          DeletionProtection: false,
+          Tags: ctx.tags,
+        }),
+      );
+      ctx.created({
+        kind: 'instance',
+        id,
+        arn: r.DBInstance?.DBInstanceArn ?? id,
+        region: cfg.drRegion,
+        role: 'replica',
+      });
+      enter(ctx, 'waiting-for-replication');
+      await waitFor(ctx, `replica ${id}`, cfg.pollIntervalMs, async () => {
+        const x = await describeInstance(dr, id);
+        return { done: !!x && isReplicating(x), status: x ? `${x.DBInstanceStatus}` : 'not visible yet' };
+      });
+      ctx.result.preparation.push({
+        name: 'replica created and replicating',
+        ms: ctx.deps.now() - prepStart,
+      });
+      const leg = new Timeline('promote');
+      ctx.result.legs.push(leg);
+      ctx.result.recoveredRegion = cfg.drRegion;
+      enter(ctx, 'promoting');
+      leg.begin(ctx.deps.now());
+      await dr.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id }));
+      leg.mark('api-accepted', ctx.deps.now());
+      enter(ctx, 'waiting-for-recovery');
+      const ep = await recoverLeg(ctx, leg, {
+        what: `promotion of ${id}`,
+        describe: observeInstance(dr, id, isPromoted),
+        gate: 'ready',
+        pollMs: fastPollMs(cfg),
+        readyPhase: 'promoted',
+      });
+      ctx.result.endpoint = ep;
+      enter(ctx, 'recovered');
+      await ctx.onRecovered(ep);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- cluster-failover
+
+export function writerOf(c: DBCluster | undefined): string | undefined {
+  return c?.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
+}
+
+async function failoverPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
+  const src = deps.rds(cfg.sourceRegion);
+  const c = await loadSourceCluster(cfg, src);
+  const members = c.DBClusterMembers ?? [];
+  if (c.Status !== 'available')
+    throw new ConfigurationError(
+      `input "source-db-cluster" is "${cfg.source.id}": it is ${c.Status}, not available`,
+      'source-db-cluster',
+    );
+  if (members.length < 2 && !c.MultiAZ)
+    throw new ConfigurationError(
+      `input "source-db-cluster" is "${cfg.source.id}": it has ${members.length} instance(s) and is not Multi-AZ, so there is nothing to fail over to`,
+      'source-db-cluster',
+    );
+  const oldWriter = writerOf(c);
+  return {
+    summary: `fail over cluster ${cfg.source.id} (writer ${oldWriter ?? 'unknown'}) and time until the writer endpoint answers again`,
+    sourceEndpoint: c.Endpoint ? { host: c.Endpoint, port: c.Port ?? 5432 } : undefined,
+    async run(ctx) {
+      const leg = new Timeline('failover');
+      ctx.result.legs.push(leg);
+      ctx.result.recoveredRegion = cfg.sourceRegion;
+      enter(ctx, 'failing-over');
+      leg.begin(ctx.deps.now());
+      await src.send(new FailoverDBClusterCommand({ DBClusterIdentifier: cfg.source.id }));
+      leg.mark('api-accepted', ctx.deps.now());
+      enter(ctx, 'waiting-for-recovery');
+      const ep = await recoverLeg(ctx, leg, {
+        what: `failover of ${cfg.source.id}`,
+        describe: async () => {
+          const x = await describeCluster(src, cfg.source.id);
+          const w = writerOf(x);
+          return {
+            status: `${x?.Status ?? 'unknown'}, writer ${w ?? 'none'}`,
+            endpoint: x?.Endpoint ? { host: x.Endpoint, port: x.Port ?? 5432 } : undefined,
+            ready: x?.Status === 'available' && !!w && w !== oldWriter,
+          };
+        },
+        gate: 'ready',
+        pollMs: fastPollMs(cfg),
+        readyPhase: 'writer-switched',
+      });
+      ctx.result.endpoint = ep;
+      ctx.result.notes.push(
+        `writer moved from ${oldWriter} to ${writerOf(await describeCluster(src, cfg.source.id))}`,
+      );
+      enter(ctx, 'recovered');
+      await ctx.onRecovered(ep);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- global-switchover
+
+export function globalMembership(globals: GlobalCluster[], clusterArn: string) {
+  const g = globals.find((x) => (x.GlobalClusterMembers ?? []).some((m) => m.DBClusterArn === clusterArn));
+  return g;
+}
+
+/** Is the switchover to `targetArn` finished? */
+export function switchedTo(g: GlobalCluster | undefined, targetArn: string): boolean {
+  if (!g) return false;
+  const writer = (g.GlobalClusterMembers ?? []).find((m) => m.IsWriter)?.DBClusterArn;
+  const inFlight = g.FailoverState?.Status && g.FailoverState.Status !== 'cancelling' ? true : false;
+  return writer === targetArn && g.Status === 'available' && !inFlight;
+}
+
+async function switchoverPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
+  const src = deps.rds(cfg.sourceRegion);
+  const dr = deps.rds(cfg.drRegion);
+  const c = await loadSourceCluster(cfg, src);
+  const globals: GlobalCluster[] = [];
+  let Marker: string | undefined;
+  do {
+    const r = await src.send(new DescribeGlobalClustersCommand({ Marker }));
+    globals.push(...(r.GlobalClusters ?? []));
+    Marker = r.Marker;
+  } while (Marker);
+  const g = globalMembership(globals, c.DBClusterArn ?? '');
+  if (!g)
+    throw new ConfigurationError(
+      `input "source-db-cluster" is "${cfg.source.id}": it is not a member of an Aurora global database`,
+      'source-db-cluster',
+    );
+  const me = g.GlobalClusterMembers!.find((m) => m.DBClusterArn === c.DBClusterArn)!;
+  if (!me.IsWriter)
+    throw new ConfigurationError(
+      `input "source-db-cluster" is "${cfg.source.id}": it is a secondary of ${g.GlobalClusterIdentifier}; name the primary cluster`,
+      'source-db-cluster',
+    );
+  const secondary = g.GlobalClusterMembers!.find(
+    (m) => arnRegion(m.DBClusterArn) === cfg.drRegion && m.DBClusterArn !== c.DBClusterArn,
+  );
+  if (!secondary)
+    throw new ConfigurationError(
+      `input "dr-region" is "${cfg.drRegion}": global database ${g.GlobalClusterIdentifier} has no secondary cluster there`,
+      'dr-region',
+    );
+  if (g.Status !== 'available' || g.FailoverState?.Status)
+    throw new ConfigurationError(
+      `input "source-db-cluster" is "${cfg.source.id}": global database ${g.GlobalClusterIdentifier} is ${g.Status}${g.FailoverState?.Status ? ` (${g.FailoverState.Status})` : ''}; try when it is available`,
+      'source-db-cluster',
+    );
+  const globalId = g.GlobalClusterIdentifier!;
+  const primaryArn = c.DBClusterArn!;
+  const secondaryArn = secondary.DBClusterArn!;
+  const secondaryId = secondaryArn.split(':').pop()!;
+  const leg = async (
+    ctx: DrillContext,
+    name: string,
+    targetArn: string,
+    rds: Rds,
+    clusterId: string,
+    region: string,
+    accepted: () => void = () => undefined,
+  ) => {
+    const t = new Timeline(name);
+    ctx.result.legs.push(t);
+    enter(ctx, name === 'switchover' ? 'switching-over' : 'failing-back');
+    t.begin(ctx.deps.now());
+    await src.send(
+      new SwitchoverGlobalClusterCommand({
+        GlobalClusterIdentifier: globalId,
+        TargetDbClusterIdentifier: targetArn,
+      }),
+    );
+    accepted();
+    t.mark('api-accepted', ctx.deps.now());
+    const ep = await recoverLeg(ctx, t, {
+      what: `${name} of ${globalId} to ${region}`,
+      describe: async () => {
+        const r = await src.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalId }));
+        const gc = r.GlobalClusters?.[0];
+        const cl = await describeCluster(rds, clusterId);
+        return {
+          status: `${gc?.Status ?? 'unknown'}${gc?.FailoverState?.Status ? ` (${gc.FailoverState.Status})` : ''}`,
+          endpoint: cl?.Endpoint ? { host: cl.Endpoint, port: cl.Port ?? 5432 } : undefined,
+          ready: switchedTo(gc, targetArn) && cl?.Status === 'available',
+        };
+      },
+      gate: 'ready',
+      pollMs: fastPollMs(cfg),
+      readyPhase: 'writer-switched',
+    });
+    return ep;
+  };
+  return {
+    summary: `switch global database ${globalId} over to ${secondaryId} in ${cfg.drRegion}, check it, then switch back to ${cfg.source.id}`,
+    sourceEndpoint: c.Endpoint ? { host: c.Endpoint, port: c.Port ?? 5432 } : undefined,
+    async run(ctx) {
+      ctx.result.recoveredRegion = cfg.drRegion;
+      let moved = false;
+      try {
+        const ep = await leg(ctx, 'switchover', secondaryArn, dr, secondaryId, cfg.drRegion, () => {
+          moved = true;
+          ctx.pendingFailback({ globalClusterId: globalId, primaryArn, region: cfg.sourceRegion });
+        });
+        ctx.result.endpoint = ep;
+        enter(ctx, 'recovered');
+        await ctx.onRecovered(ep);
+      } finally {
+        if (moved && !ctx.deps.signal?.aborted) {
+          // Always put the writer back, even when the first leg failed its health check; the failback
+          // gets a full timeout of its own.
+          ctx.deadline = Math.max(ctx.deadline, ctx.deps.now() + cfg.timeoutMs);
+          await leg(ctx, 'failback', primaryArn, src, cfg.source.id, cfg.sourceRegion);
+          ctx.pendingFailback(undefined);
+          enter(ctx, 'failed-back');
+        } else if (moved) {
+          ctx.deps.log.error(
+            `cancelled while the writer of ${globalId} may be in ${cfg.drRegion}: the post step switches it back; by hand: aws rds switchover-global-cluster --global-cluster-identifier ${globalId} --target-db-cluster-identifier ${primaryArn}`,
+          );
+        }
+      }
+    },
+  };
+}
+
+/** Check everything that can be checked without changing anything, and return the plan. */
+export async function preflight(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
+  switch (cfg.scenario) {
+    case 'pitr-restore':
+      return pitrPlan(cfg, deps);
+    case 'snapshot-restore':
+      return snapshotPlan(cfg, deps);
+    case 'replica-promote':
+      return replicaPlan(cfg, deps);
+    case 'cluster-failover':
+      return failoverPlan(cfg, deps);
+    case 'global-switchover':
+      return switchoverPlan(cfg, deps);
+  }
+}
+
+export { sourceInput, formatDuration };

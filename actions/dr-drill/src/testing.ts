@@ -1,0 +1,94 @@
+import type { DrillConfig } from './inputs.js';
+import type { EngineDeps } from './engine.js';
+import type { Prober } from './probes.js';
+
+/** Test seams: a manual clock whose sleep advances time, a scripted prober, a quiet log. */
+export function fakeClock(start = Date.parse('2026-11-26T02:00:00Z')) {
+  let t = start;
+  return {
+    now: () => t,
+    advance(ms: number) {
+      t += ms;
+    },
+    sleep: async (ms: number) => {
+      t += Math.max(ms, 1);
+    },
+  };
+}
+
+export function quietLog() {
+  const lines: string[] = [];
+  const push = (level: string) => (m: string) => void lines.push(`${level}: ${m}`);
+  return {
+    lines,
+    info: push('info'),
+    warning: push('warning'),
+    error: push('error'),
+    notice: push('notice'),
+  };
+}
+
+/** A prober whose every probe passes once `readyAt()` is true. */
+export function scriptedProber(ready: () => boolean): Prober & { calls: string[] } {
+  const calls: string[] = [];
+  const gate = async (what: string) => {
+    calls.push(what);
+    if (!ready()) throw new Error(`${what}: connection refused`);
+  };
+  return {
+    calls,
+    lookup: async (host) => {
+      await gate(`lookup ${host}`);
+      return '127.0.0.1';
+    },
+    tcp: (host, port) => gate(`tcp ${host}:${port}`),
+    sql: () => gate('sql'),
+    http: async () => {
+      await gate('http');
+      return 200;
+    },
+  };
+}
+
+export function config(over: Partial<DrillConfig> = {}): DrillConfig {
+  return {
+    scenario: 'pitr-restore',
+    source: { kind: 'instance', id: 'orders-db' },
+    sourceRegion: 'us-east-1',
+    drRegion: 'us-east-1',
+    rtoObjectiveMs: 1_800_000,
+    rpoObjectiveMs: 900_000,
+    vpcSecurityGroupIds: [],
+    allowDisruption: false,
+    healthCheck: 'tcp',
+    sqlQuery: 'select 1',
+    cleanup: 'always',
+    sweepOrphans: true,
+    orphanTtlHours: 24,
+    timeoutMs: 7_200_000,
+    pollIntervalMs: 15_000,
+    probeIntervalMs: 500,
+    probeTimeoutMs: 5000,
+    cleanupTimeoutMs: 2_700_000,
+    run: {
+      repository: 'o/r',
+      runId: '42',
+      runAttempt: '1',
+      runUrl: 'https://github.com/o/r/actions/runs/42',
+    },
+    ...over,
+  };
+}
+
+export function engineDeps(over: Partial<EngineDeps> & Pick<EngineDeps, 'rds'>): EngineDeps {
+  const clock = fakeClock();
+  return {
+    prober: scriptedProber(() => true),
+    heartbeat: { write: async () => clock.now(), newest: async () => clock.now() },
+    now: clock.now,
+    sleep: clock.sleep,
+    log: quietLog(),
+    mask: () => undefined,
+    ...over,
+  };
+}
