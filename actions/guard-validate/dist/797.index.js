@@ -17,8 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./packages/action-kit/src/index.ts + 9 modules
-var src = __webpack_require__(9855);
+// EXTERNAL MODULE: ./packages/action-kit/src/index.ts + 10 modules
+var src = __webpack_require__(526);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 ;// CONCATENATED MODULE: ./actions/guard-validate/src/context.ts
@@ -1418,6 +1418,7 @@ function readStructured(output) {
 
 
 
+
 function fingerprint(...parts) {
     return (0,external_node_crypto_.createHash)('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
 }
@@ -1505,12 +1506,8 @@ function planJobs(opts) {
 }
 /** Run `fn` over the items with at most n at a time, in order. */
 async function pool(items, n, fn) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length)
-            await fn(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
+    const limiter = new src/* Limiter */.jG(Math.max(1, n));
+    await Promise.all(items.map((item) => limiter.run(() => fn(item))));
 }
 /** Parse-checked files in, located findings out: the engine runs as a pool of jobs (planJobs). */
 async function validate(input) {

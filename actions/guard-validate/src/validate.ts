@@ -1,3 +1,4 @@
+import { Limiter } from '@oaktree/action-kit';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -168,11 +169,8 @@ export function planJobs(opts: {
 
 /** Run `fn` over the items with at most n at a time, in order. */
 export async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
+  const limiter = new Limiter(Math.max(1, n));
+  await Promise.all(items.map((item) => limiter.run(() => fn(item))));
 }
 
 /** Parse-checked files in, located findings out: the engine runs as a pool of jobs (planJobs). */

@@ -17,51 +17,13 @@ __webpack_require__.d(__webpack_exports__, {
 var dist_cjs = __webpack_require__(2632);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
 var client_rds_dist_cjs = __webpack_require__(7202);
-// EXTERNAL MODULE: ./packages/action-kit/src/index.ts + 9 modules
-var src = __webpack_require__(9855);
+// EXTERNAL MODULE: ./packages/action-kit/src/index.ts + 10 modules
+var src = __webpack_require__(526);
 // EXTERNAL MODULE: ./packages/aws/src/index.ts + 6 modules
 var aws_src = __webpack_require__(7833);
 // EXTERNAL MODULE: ./actions/rds-snapshot/src/inputs.ts
 var inputs = __webpack_require__(4283);
 ;// CONCATENATED MODULE: ./actions/rds-snapshot/src/limiter.ts
-/**
- * At most `max` tasks at once; the rest wait their turn in order. Used for the in-flight copy limits
- * (20 instance-snapshot copies, 5 cluster-snapshot copies per destination region).
- */
-class Limiter {
-    max;
-    active = 0;
-    queue = [];
-    /** The most tasks ever seen running at once (for tests and the report). */
-    peak = 0;
-    constructor(max) {
-        this.max = max;
-        if (!(max >= 1))
-            throw new Error(`limiter needs max >= 1 (got ${max})`);
-    }
-    /** Tasks waiting for a slot right now. */
-    get waiting() {
-        return this.queue.length;
-    }
-    async run(task) {
-        // A finishing task hands its slot straight to the next in line, so nobody can jump the queue.
-        if (this.active >= this.max)
-            await new Promise((resolve) => this.queue.push(resolve));
-        else
-            this.active++;
-        this.peak = Math.max(this.peak, this.active);
-        try {
-            return await task();
-        }
-        finally {
-            const next = this.queue.shift();
-            if (next)
-                next();
-            else
-                this.active--;
-        }
-    }
-}
 /** In-flight copy limits per destination region (AWS quotas). */
 const COPY_LIMIT = { instance: 20, cluster: 5 };
 
@@ -968,7 +930,7 @@ class Run {
     limiter(region, kind) {
         const key = `${region}/${kind}`;
         if (!this.limiters.has(key))
-            this.limiters.set(key, new Limiter((this.deps.copyLimits ?? COPY_LIMIT)[kind]));
+            this.limiters.set(key, new src/* Limiter */.jG((this.deps.copyLimits ?? COPY_LIMIT)[kind]));
         return this.limiters.get(key);
     }
     async copyOne(p, source, region) {

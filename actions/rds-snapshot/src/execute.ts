@@ -5,13 +5,14 @@ import {
   OperationError,
   emitAnnotations,
   errorMessage,
+  Limiter,
   formatDuration,
   log,
   quote,
 } from '@oaktree/action-kit';
 import { cancelOnSignals, createClient, explainAwsError, parseArn, poll } from '@oaktree/aws';
 import { INPUT, type Config } from './inputs.js';
-import { COPY_LIMIT, Limiter } from './limiter.js';
+import { COPY_LIMIT } from './limiter.js';
 import { fromRun, inScope, mergeTags, provenanceTags, snapshotId, type Scope } from './naming.js';
 import { evaluatePitr, type ReplicaWindow } from './pitr.js';
 import { planPrune } from './prune.js';

@@ -12,3 +12,4 @@ export {
 } from './annotations.js';
 export { setOutputs } from './outputs.js';
 export * as log from './commands.js';
+export { Limiter } from './limiter.js';
