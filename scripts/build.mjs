@@ -2,6 +2,7 @@
 // --out DIR writes the bundles under DIR/<action path>/dist instead (check-dist uses it).
 // --only PATH builds just that action directory.
 import ncc from '@vercel/ncc';
+import { minify } from 'terser';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,7 +31,11 @@ export async function buildAction(actionDir, outRoot = ROOT) {
     writeFileSync(join(out, 'index.js'), code);
     for (const [name, asset] of Object.entries(assets)) {
       mkdirSync(dirname(join(out, name)), { recursive: true });
-      writeFileSync(join(out, name), asset.source, { mode: asset.permissions });
+      // ncc minifies the entry file only; the lazily loaded chunks (the SDK among them) get the same.
+      const source = /\.index\.js$/.test(name)
+        ? (await minify(asset.source.toString(), { module: true, compress: true, mangle: true })).code
+        : asset.source;
+      writeFileSync(join(out, name), source, { mode: asset.permissions });
     }
   }
   // An action may add files next to its bundle (guard-validate copies its engine binary).
