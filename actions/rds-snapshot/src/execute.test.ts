@@ -89,6 +89,10 @@ test('the wait is bounded by timeout-minutes; the snapshot is reported, nothing 
   );
   expect(aws.region('us-west-2').calls).not.toContain('CopyDBSnapshot');
   expect(east.calls).not.toContain('DeleteDBSnapshot');
+  expect(logText()).toMatch(
+    /::warning::orders: pruning skipped in us-east-1: its new snapshot oaktree-orders-\S+ failed; nothing was deleted there\n/,
+  );
+  expect(logText()).toMatch(/::warning::orders: pruning skipped in us-west-2: its new snapshot /);
   // outputs still carry what is known
   expect(logText()).toMatch(
     /::set-output name=snapshot-arns::\["arn:aws:rds:us-east-1:123456789012:snapshot:oaktree-orders-/,
@@ -112,6 +116,17 @@ test('a failed snapshot fails that database only: no copy, no pruning for it; th
   );
   expect([...west.snapshots.keys()]).toEqual([expect.stringMatching(/^oaktree-billing-/)]);
   expect(east.calls).not.toContain('DeleteDBSnapshot');
+  const skipped = logText()
+    .split('\n')
+    .filter((l) => l.includes('pruning skipped'));
+  expect(skipped).toEqual([
+    expect.stringMatching(
+      /^::warning::orders: pruning skipped in us-east-1: its new snapshot oaktree-orders-\S+ failed;/,
+    ),
+    expect.stringMatching(
+      /^::warning::orders: pruning skipped in us-west-2: its new snapshot oaktree-orders-\S+ failed;/,
+    ),
+  ]);
 });
 
 test('copies respect the in-flight limit per destination region', async () => {
@@ -228,6 +243,93 @@ test('without wait and without copies, the action does not poll', async () => {
   const report = await snapshotDatabases(config({ instances: ['orders'], wait: false }), deps(aws));
   expect(report.databases[0]!.snapshot?.status).toBe('creating');
   expect(east.calls.filter((c) => c === 'DescribeDBSnapshots')).toHaveLength(1); // the listing only
+});
+
+const ourTags = {
+  'oaktree:managed-by': 'rds-snapshot',
+  'oaktree:source-db': 'orders',
+  'oaktree:source-region': 'us-east-1',
+  'oaktree:prefix': 'oaktree',
+};
+const DAY = 86_400_000;
+
+test('no pruning while the new snapshot is not available (wait: false): a warning says why', async () => {
+  const aws = new FakeAws();
+  const east = aws.region('us-east-1');
+  east.addInstance('orders');
+  east.addSnapshot('old-1', { db: 'orders', created: new Date(aws.time - 40 * DAY), tags: ourTags });
+  east.addSnapshot('old-2', { db: 'orders', created: new Date(aws.time - 30 * DAY), tags: ourTags });
+  east.createSteps = [{ Status: 'creating' }];
+  const report = await snapshotDatabases(
+    config({ instances: ['orders'], wait: false, retentionDays: 0, keepLast: 1 }),
+    deps(aws),
+  );
+  expect(report.databases[0]!.snapshot?.status).toBe('creating');
+  expect(east.calls).not.toContain('DeleteDBSnapshot');
+  expect([...east.snapshots.keys()].sort()).toEqual([
+    'oaktree-orders-20261126-120000-r55-a1',
+    'old-1',
+    'old-2',
+  ]);
+  expect(report.pruned).toEqual([]);
+  expect(report.warnings).toEqual([
+    'orders: pruning skipped in us-east-1: its new snapshot oaktree-orders-20261126-120000-r55-a1 is "creating", not available yet (wait is false: set it to true to prune in the same run); nothing was deleted there',
+  ]);
+  expect(logText()).toContain('::warning::orders: pruning skipped in us-east-1: ');
+});
+
+test('with wait: false the source region is pruned, but not a copy region whose copy is still copying', async () => {
+  const aws = new FakeAws();
+  const east = aws.region('us-east-1');
+  const west = aws.region('us-west-2');
+  east.addInstance('orders');
+  for (const region of [east, west]) {
+    region.addSnapshot('old-1', { db: 'orders', created: new Date(aws.time - 40 * DAY), tags: ourTags });
+    region.addSnapshot('old-2', { db: 'orders', created: new Date(aws.time - 30 * DAY), tags: ourTags });
+  }
+  east.createSteps = [{ Status: 'creating' }, { Status: 'available' }];
+  west.copySteps = [{ Status: 'copying' }];
+  const report = await snapshotDatabases(
+    config({ instances: ['orders'], copyRegions: ['us-west-2'], wait: false, retentionDays: 0, keepLast: 2 }),
+    deps(aws),
+  );
+  expect(report.databases[0]!.copies).toEqual([
+    expect.objectContaining({ region: 'us-west-2', status: 'copying' }),
+  ]);
+  // source: the new snapshot (available) and old-2 are the floor of 2
+  expect(report.pruned).toEqual(['arn:aws:rds:us-east-1:123456789012:snapshot:old-1']);
+  expect(west.calls).not.toContain('DeleteDBSnapshot');
+  expect([...west.snapshots.keys()].sort()).toEqual([
+    'oaktree-orders-20261126-120000-r55-a1',
+    'old-1',
+    'old-2',
+  ]);
+  expect(report.warnings).toEqual([
+    'orders: pruning skipped in us-west-2: its new copy oaktree-orders-20261126-120000-r55-a1 is "copying", not available yet (wait is false: set it to true to prune in the same run); nothing was deleted there',
+  ]);
+});
+
+test('a copy region whose copy failed is not pruned, and a warning says so', async () => {
+  const aws = new FakeAws();
+  const east = aws.region('us-east-1');
+  const west = aws.region('us-west-2');
+  east.addInstance('orders');
+  for (const region of [east, west])
+    region.addSnapshot('old', { db: 'orders', created: new Date(aws.time - 40 * DAY), tags: ourTags });
+  const refused = new Error('too many copies in flight');
+  refused.name = 'SnapshotQuotaExceeded';
+  west.failNext.set('CopyDBSnapshot', refused);
+  const err = await snapshotDatabases(
+    config({ instances: ['orders'], copyRegions: ['us-west-2'], retentionDays: 0, keepLast: 1 }),
+    deps(aws),
+  ).catch((e: unknown) => e);
+  expect((err as Error).message).toMatch(/^orders: copy to us-west-2 failed: /);
+  expect(east.snapshots.has('old')).toBe(false);
+  expect(west.snapshots.has('old')).toBe(true);
+  expect(west.calls).not.toContain('DeleteDBSnapshot');
+  expect(logText()).toMatch(
+    /::warning::orders: pruning skipped in us-west-2: its copy of oaktree-orders-\S+ failed; nothing was deleted there\n/,
+  );
 });
 
 test('cancellation ends the wait and says so', async () => {

@@ -411,7 +411,10 @@ class Run {
       p.record.errors.push(
         `${p.db.id}: snapshot ${p.id} failed: ${explainAwsError(err) ?? errorMessage(err)}`,
       );
-      return; // no new safety net: copy nothing and prune nothing for this database
+      // no new safety net: copy nothing and prune nothing for this database
+      if (config.retentionDays !== undefined)
+        this.skipPrune(p, [config.region, ...config.copyRegions], `its new snapshot ${p.id} failed`);
+      return;
     }
 
     const copies = await Promise.all(config.copyRegions.map((region) => this.copyOne(p, snap, region)));
@@ -422,8 +425,34 @@ class Run {
       p.record.errors.push(`${p.db.id}: not pruned: the run was cancelled`);
       return;
     }
-    await this.prune(p, config.region, snap);
-    for (const c of copies) if (c.snapshot) await this.prune(p, c.record.region, c.snapshot);
+    // A region is pruned only when this run's snapshot there is a recovery point already.
+    await this.pruneIfAvailable(p, config.region, snap, 'snapshot');
+    for (const c of copies)
+      if (c.snapshot) await this.pruneIfAvailable(p, c.record.region, c.snapshot, 'copy');
+      else this.skipPrune(p, [c.record.region], `its copy of ${p.id} failed`);
+  }
+
+  private async pruneIfAvailable(
+    p: Plan,
+    region: string,
+    current: Snapshot,
+    what: 'snapshot' | 'copy',
+  ): Promise<void> {
+    if (current.status === 'available') return this.prune(p, region, current);
+    const later = this.config.wait ? '' : ' (wait is false: set it to true to prune in the same run)';
+    this.skipPrune(
+      p,
+      [region],
+      `its new ${what} ${current.id} is ${quote(current.status)}, not available yet${later}`,
+    );
+  }
+
+  /** Pruning without an available new snapshot could leave fewer recovery points than keep-last: say so. */
+  private skipPrune(p: Plan, regions: string[], why: string): void {
+    for (const region of regions)
+      this.report.warnings.push(
+        `${p.db.id}: pruning skipped in ${region}: ${why}; nothing was deleted there`,
+      );
   }
 
   private async createOrReuse(p: Plan): Promise<Snapshot> {

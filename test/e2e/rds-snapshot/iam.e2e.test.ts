@@ -139,7 +139,17 @@ test('the README policy is enough for a whole run; without rds:DeleteDBSnapshot,
   const prune = { ...inputs, 'retention-days': 0, 'keep-last': 1 };
   const second = await runAction({ action: ACTION, inputs: prune, env: env(full, '12') });
   expect(second.main.exitCode).toBe(0);
-  expect(JSON.parse(second.outputs.pruned!)).toHaveLength(4); // instance + cluster, source + copy
+  // run 11's instance and cluster snapshots, in the source region and the copy region
+  expect((JSON.parse(second.outputs.pruned!) as string[]).sort()).toEqual([
+    expect.stringMatching(
+      /^arn:aws:rds:us-east-1:\d{12}:cluster-snapshot:oaktree-ledger-\d{8}-\d{6}-r11-a1$/,
+    ),
+    expect.stringMatching(/^arn:aws:rds:us-east-1:\d{12}:snapshot:oaktree-orders-\d{8}-\d{6}-r11-a1$/),
+    expect.stringMatching(
+      /^arn:aws:rds:us-west-2:\d{12}:cluster-snapshot:oaktree-ledger-\d{8}-\d{6}-r11-a1$/,
+    ),
+    expect.stringMatching(/^arn:aws:rds:us-west-2:\d{12}:snapshot:oaktree-orders-\d{8}-\d{6}-r11-a1$/),
+  ]);
 
   const third = await runAction({ action: ACTION, inputs: prune, env: env(limited, '13') });
   expect(third.main.exitCode).toBe(1);
