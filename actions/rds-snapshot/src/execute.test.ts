@@ -298,6 +298,11 @@ test('with wait: false the source region is pruned, but not a copy region whose 
   ]);
   // source: the new snapshot (available) and old-2 are the floor of 2
   expect(report.pruned).toEqual(['arn:aws:rds:us-east-1:123456789012:snapshot:old-1']);
+  // the report says why each of ours was kept, and only for the region that was pruned
+  expect(report.databases[0]!.kept).toEqual([
+    { region: 'us-east-1', id: 'oaktree-orders-20261126-120000-r55-a1', reason: 'this run' },
+    { region: 'us-east-1', id: 'old-2', reason: 'keep-last' },
+  ]);
   expect(west.calls).not.toContain('DeleteDBSnapshot');
   expect([...west.snapshots.keys()].sort()).toEqual([
     'oaktree-orders-20261126-120000-r55-a1',

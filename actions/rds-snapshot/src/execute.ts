@@ -582,6 +582,7 @@ class Run {
       now: this.deps.now(),
       protect: new Set([current.id]),
     });
+    (p.record.kept ??= []).push(...plan.keep.map((k) => ({ region, id: k.snapshot.id, reason: k.reason })));
     const rds = this.deps.rds(region);
     for (const s of plan.remove) {
       try {

@@ -25,6 +25,12 @@ export interface PrunedRecord {
   createdAt?: string;
 }
 
+export interface KeptRecord {
+  region: string;
+  id: string;
+  reason: string;
+}
+
 export interface DatabaseReport {
   id: string;
   kind: Kind;
@@ -37,6 +43,8 @@ export interface DatabaseReport {
   copies: CopyRecord[];
   pitr?: PitrResult;
   pruned: PrunedRecord[];
+  /** Our snapshots that pruning looked at and kept, with why (absent when pruning did not run). */
+  kept?: KeptRecord[];
   /** Tag keys of the database left off the snapshot (RDS allows 50 tags). */
   droppedTags?: string[];
   errors: string[];
