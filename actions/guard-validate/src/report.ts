@@ -258,7 +258,7 @@ function headline(t: Totals, facts: RunFacts): string {
     return (
       `**Guard rule tests ${state}**: ${t.violations} failed expectation(s) in ${facts.filesScanned} test case(s) ` +
       `of ${facts.rulesEvaluated} rule file(s)` +
-      (t.errors ? `; ${t.errors} test file(s) could not run` : '') +
+      (t.errors ? `; ${t.errors} rule or test file(s) could not be run` : '') +
       '.'
     );
   return (
