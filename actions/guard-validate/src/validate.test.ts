@@ -386,3 +386,30 @@ test('paths through short-form intrinsics, as the engine reports them, land on t
   // line 10: Value: !GetAtt Other.Arn (a plain string to Guard) -> the Value key
   expect(at('getatt')).toEqual(['10:11']);
 });
+
+test('two properties missing under the same parent are two findings at that parent', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'gv-missing-'));
+  writeFileSync(
+    join(ws, 'role.guard'),
+    "let roles = Resources.*[ Type == 'AWS::IAM::Role' ]\n" +
+      'rule role_props when %roles not empty {\n' +
+      '    %roles.Properties.PermissionsBoundary exists\n' +
+      '    %roles.Properties.MaxSessionDuration exists\n' +
+      '    %roles.Properties.Tags[*] exists\n' +
+      '    %roles.Properties.Tags exists\n' +
+      '}\n',
+  );
+  writeFileSync(
+    join(ws, 'role.yaml'),
+    'Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n',
+  );
+  const out = await validate(input(ws, [join(ws, 'role.yaml')], { ruleFiles: [join(ws, 'role.guard')] }));
+  const found = out.findings.filter((f) => f.rule === 'role_props');
+  // Tags and Tags[*] are the same missing property: one finding
+  expect(found.map((f) => [f.line, f.column, f.missing]).sort()).toEqual([
+    [4, 5, 'MaxSessionDuration'],
+    [4, 5, 'PermissionsBoundary'],
+    [4, 5, expect.stringMatching(/^Tags(\[\*\])?$/)],
+  ]);
+  expect(new Set(found.map((f) => f.fingerprint)).size).toBe(3);
+});

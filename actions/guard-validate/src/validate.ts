@@ -328,9 +328,19 @@ export function resourceOf(f: Evaluated, pointer: string): string | undefined {
 }
 
 /**
+ * The property a missing-property finding is about: the first step of Guard's remaining query
+ * (`Tags[*]` and `Tags` are the same missing `Tags`; so is `BucketEncryption.X` when
+ * `BucketEncryption` itself is absent).
+ */
+export function missingProperty(missing: string | undefined): string {
+  return (missing ?? '').split('.')[0]!.replace(/\[.*$/, '');
+}
+
+/**
  * Findings of one file, located. Some clauses report paths relative to a rule variable (`/0`)
  * rather than the document: when the same rule also names real places, those are dropped; when it
- * names none, one finding stays, at the `Resources` key. One finding per rule and place.
+ * names none, one finding stays, at the `Resources` key. One finding per rule, place and missing
+ * property.
  */
 export function locatedFindings(
   raws: RawFinding[],
@@ -357,7 +367,8 @@ export function locatedFindings(
     }
     const seen = new Set<string>();
     for (const { raw, at } of keep) {
-      const key = `${at.line}:${at.column}`;
+      // Two properties missing under the same parent are two findings at the same place.
+      const key = `${at.line}:${at.column}:${missingProperty(raw.missing)}`;
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(toFinding(raw, file, f, catalog, at));
