@@ -413,3 +413,47 @@ test('two properties missing under the same parent are two findings at that pare
   ]);
   expect(new Set(found.map((f) => f.fingerprint)).size).toBe(3);
 });
+
+describe('terraform plan fingerprints', () => {
+  const PLAN = join(FIX, 'repos/terraform/plans/plan.json');
+  const RULE = join(FIX, 'repos/terraform/rules/terraform.guard');
+  const run = async (plan: unknown, text?: string) => {
+    const ws = mkdtempSync(join(tmpdir(), 'gv-tffp-'));
+    writeFileSync(join(ws, 'plan.json'), text ?? JSON.stringify(plan, null, 2));
+    const out = await validate(input(ws, [join(ws, 'plan.json')], { ruleFiles: [RULE] }));
+    return out.findings.filter((f) => f.kind === 'violation');
+  };
+  const byResource = (fs: Awaited<ReturnType<typeof run>>) =>
+    Object.fromEntries(fs.map((f) => [`${f.rule} ${f.resource}`, f.fingerprint]));
+
+  test('stay the same when resources are reordered and lines are added above', async () => {
+    const plan = JSON.parse(readFileSync(PLAN, 'utf8'));
+    const before = await run(plan);
+    expect(before).toHaveLength(2);
+    // every resource moves to another index, and an unrelated key adds lines above them all
+    const moved = {
+      note: { a: 1, b: 2 },
+      ...plan,
+      resource_changes: [...plan.resource_changes.slice(1), plan.resource_changes[0]],
+    };
+    const after = await run(moved);
+    expect(after.map((f) => f.pointer).sort()).not.toEqual(before.map((f) => f.pointer).sort());
+    expect(after.map((f) => f.line).sort()).not.toEqual(before.map((f) => f.line).sort());
+    expect(byResource(after)).toEqual(byResource(before));
+  });
+
+  test('differ between findings of the same rule on different resources', async () => {
+    const plan = JSON.parse(readFileSync(PLAN, 'utf8'));
+    const db = plan.resource_changes.find((r: any) => r.type === 'aws_db_instance');
+    const other = structuredClone(db);
+    other.address = 'module.db.aws_db_instance.this[1]';
+    other.index = 1;
+    plan.resource_changes.push(other);
+    const found = (await run(plan)).filter((f) => f.rule === 'tf_db_storage_encrypted');
+    expect(found.map((f) => f.resource).sort()).toEqual([
+      'module.db.aws_db_instance.this[0]',
+      'module.db.aws_db_instance.this[1]',
+    ]);
+    expect(found[0]!.fingerprint).not.toBe(found[1]!.fingerprint);
+  });
+});

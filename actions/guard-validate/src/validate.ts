@@ -405,6 +405,16 @@ function toFinding(raw: RawFinding, file: string, f: Evaluated, catalog: RuleCat
     pointer: raw.pointer,
     missing: raw.missing,
     resource,
-    fingerprint: fingerprint(file, info.id, raw.pointer, raw.missing ?? ''),
+    fingerprint: fingerprint(file, info.id, stablePath(f, raw.pointer, resource), raw.missing ?? ''),
   };
+}
+
+/**
+ * The finding's path for its fingerprint: a plan's `/resource_changes/<index>` becomes the resource
+ * address, so reordered or added resources leave the other findings' fingerprints alone.
+ */
+export function stablePath(f: Evaluated, pointer: string, resource: string | undefined): string {
+  if (f.kind !== 'plan' || resource === undefined) return pointer;
+  const m = /^\/resource_changes\/\d+(?=\/|$)/.exec(pointer);
+  return m ? `resource_changes[${resource}]${pointer.slice(m[0].length)}` : pointer;
 }
