@@ -457,3 +457,29 @@ describe('terraform plan fingerprints', () => {
     expect(found[0]!.fingerprint).not.toBe(found[1]!.fingerprint);
   });
 });
+
+test('a broken rule file is told apart from another rule file with the same name', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'gv-samename-'));
+  const { mkdirSync } = await import('node:fs');
+  const broken = readFileSync(join(FIX, 'repos/mixed/rules/broken.guard'), 'utf8'); // line 4, column 41
+  for (const d of ['a', 'b', 'c']) mkdirSync(join(ws, d));
+  writeFileSync(join(ws, 'a/rules.guard'), 'rule ok { Resources exists }\n');
+  writeFileSync(join(ws, 'b/rules.guard'), broken);
+  writeFileSync(join(ws, 'tpl.yaml'), 'Resources:\n  T:\n    Type: AWS::SNS::Topic\n');
+  const rules = [join(ws, 'a/rules.guard'), join(ws, 'b/rules.guard')];
+  const out = await validate(input(ws, [join(ws, 'tpl.yaml')], { ruleFiles: rules }));
+  expect(
+    out.findings.filter((f) => f.kind === 'rule-error').map((f) => `${f.file}:${f.line}:${f.column}`),
+  ).toEqual(['b/rules.guard:4:41']);
+  // both broken, at different lines: each error at its own file
+  writeFileSync(join(ws, 'c/rules.guard'), `\n\n${broken}`);
+  const both = await validate(
+    input(ws, [join(ws, 'tpl.yaml')], { ruleFiles: [...rules, join(ws, 'c/rules.guard')] }),
+  );
+  expect(
+    both.findings
+      .filter((f) => f.kind === 'rule-error')
+      .map((f) => `${f.file}:${f.line}:${f.column}`)
+      .sort(),
+  ).toEqual(['b/rules.guard:4:41', 'c/rules.guard:6:41']);
+});

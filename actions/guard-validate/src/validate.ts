@@ -287,23 +287,53 @@ export async function validate(input: ValidateInput): Promise<ValidateOutput> {
     if (bomDir) rmSync(bomDir, { recursive: true, force: true });
   }
 
-  // Rule files that failed to parse: Guard names only the file's base name.
+  // Rule files that failed to parse: Guard names only the file's base name. When several rule files
+  // share it, the engine's parse-tree says which of them fails, and where.
+  const parseFailures = new Map<string, Promise<{ line: number; column: number } | undefined>>();
+  const parseFailure = (file: string) => {
+    let p = parseFailures.get(file);
+    if (!p) {
+      p = runEngine(input.engine, ['parse-tree', '--rules', file]).then((r) => {
+        if (r.code === EXIT.PASS) return undefined;
+        const at = /line (\d+),? at column (\d+)/.exec(r.stderr);
+        return at ? { line: Number(at[1]), column: Number(at[2]) } : { line: 0, column: 0 };
+      });
+      parseFailures.set(file, p);
+    }
+    return p;
+  };
+  const reported = new Set<string>();
   for (const e of ruleErrors.values()) {
-    const candidates = input.ruleFiles.filter((r) => basename(r) === basename(e.file));
-    const file = repoPath(input.workspace, candidates[0] ?? e.file);
-    findings.push({
-      kind: 'rule-error',
-      file,
-      line: e.line,
-      column: e.column,
-      exact: true,
-      rule: 'rule-parse-error',
-      ruleId: 'guard/rule-parse-error',
-      severity: 'high',
-      title: 'Rule file does not parse',
-      message: `${file} does not parse at line ${e.line}, column ${e.column}: ${e.message}`,
-      fingerprint: fingerprint(file, 'rule-parse-error'),
-    });
+    const same = input.ruleFiles.filter((r) => basename(r) === basename(e.file));
+    let files = same.filter((r) => r === e.file);
+    if (!files.length && same.length === 1) files = same;
+    if (!files.length && same.length > 1) {
+      const failing: Array<{ file: string; at: { line: number; column: number } }> = [];
+      for (const r of same) {
+        const at = await parseFailure(r);
+        if (at) failing.push({ file: r, at });
+      }
+      const here = failing.filter((x) => x.at.line === e.line && x.at.column === e.column);
+      files = (here.length ? here : failing).map((x) => x.file);
+    }
+    for (const r of files.length ? files : [e.file]) {
+      const file = repoPath(input.workspace, r);
+      if (reported.has(`${file}:${e.line}:${e.column}`)) continue;
+      reported.add(`${file}:${e.line}:${e.column}`);
+      findings.push({
+        kind: 'rule-error',
+        file,
+        line: e.line,
+        column: e.column,
+        exact: true,
+        rule: 'rule-parse-error',
+        ruleId: 'guard/rule-parse-error',
+        severity: 'high',
+        title: 'Rule file does not parse',
+        message: `${file} does not parse at line ${e.line}, column ${e.column}: ${e.message}`,
+        fingerprint: fingerprint(file, 'rule-parse-error'),
+      });
+    }
   }
 
   // Controls left out because no file had their resource types were evaluated in effect (SKIP).
