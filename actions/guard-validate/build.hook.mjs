@@ -5,7 +5,15 @@
 //   dist/rules/control-tower/index.json       (per rule file: rule names, control id, severity, ...)
 //   dist/checksums.txt                        (sha256 of every file placed here, for reviewers)
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -15,11 +23,21 @@ function sha256(file) {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
-function pinned(actionDir) {
-  const text = readFileSync(join(actionDir, 'src/engine-lock.ts'), 'utf8');
+/** Every platform the action ships a binary for (engine.ts platformKey). */
+export const PLATFORMS = ['ubuntu/x86_64', 'ubuntu/aarch64', 'macos/x86_64', 'macos/aarch64'];
+
+/** The pinned digests of src/engine-lock.ts: one per platform, or the build fails. */
+export function pinned(actionDir) {
+  const lock = join(actionDir, 'src/engine-lock.ts');
+  const text = readFileSync(lock, 'utf8');
   const out = {};
   for (const m of text.matchAll(/'((?:ubuntu|macos)\/(?:x86_64|aarch64))': '([0-9a-f]{64})'/g))
     out[m[1]] = m[2];
+  const missing = PLATFORMS.filter((p) => !out[p]);
+  if (missing.length)
+    throw new Error(
+      `guard-validate: ${lock} pins no sha256 for ${missing.join(', ')}; every platform needs one`,
+    );
   return out;
 }
 
@@ -31,6 +49,7 @@ export async function afterBuild({ distDir, actionDir }) {
   const sums = [];
   for (const [platform, digest] of Object.entries(pinned(actionDir))) {
     const src = join(pkgDir, 'bin', platform, 'cfn-guard');
+    if (!existsSync(src)) throw new Error(`guard-validate: ${src} is missing from the engine package`);
     const got = sha256(src);
     if (got !== digest) throw new Error(`guard-validate: ${src} has sha256 ${got}, pinned ${digest}`);
     const dst = join(distDir, 'bin', platform, 'cfn-guard');
@@ -86,6 +105,9 @@ export async function afterBuild({ distDir, actionDir }) {
       });
     }
   }
+  const copied = sums.filter((l) => l.includes('  bin/')).length;
+  if (copied !== PLATFORMS.length)
+    throw new Error(`guard-validate: copied ${copied} cfn-guard binaries, expected ${PLATFORMS.length}`);
   const dup = [...ruleFiles].filter(([, n]) => n > 1).map(([r]) => r);
   if (dup.length) throw new Error(`guard-validate: rule names in more than one control: ${dup.join(', ')}`);
   writeFileSync(

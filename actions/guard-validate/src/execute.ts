@@ -133,17 +133,26 @@ export async function execute(config: GuardConfig, hooks: ExecuteHooks = {}): Pr
       if (!ctx.pullRequest || !gh || !ctx.repo)
         log.info('changed-files-only: not a pull request (or no token); checking every file');
       else {
-        const changed = await gh.pullRequestFiles(ctx.repo, ctx.pullRequest.number);
-        if (changed.truncated)
+        let changed: { files: string[]; truncated: boolean } | undefined;
+        try {
+          changed = await gh.pullRequestFiles(ctx.repo, ctx.pullRequest.number);
+        } catch (err) {
+          log.warning(
+            `changed-files-only: could not list the files of #${ctx.pullRequest.number} (${errorMessage(err)}); checking every file`,
+          );
+        }
+        if (changed?.truncated)
           log.warning(
             'changed-files-only: the pull request changes more than 3,000 files; only the first 3,000 are known',
           );
-        const keep = new Set(changed.files);
-        const before = candidates.length;
-        candidates = candidates.filter((f) => keep.has(repoPath(ws, f)));
-        log.info(
-          `changed-files-only: ${candidates.length} of ${before} candidate file(s) changed in #${ctx.pullRequest.number}`,
-        );
+        if (changed) {
+          const keep = new Set(changed.files);
+          const before = candidates.length;
+          candidates = candidates.filter((f) => keep.has(repoPath(ws, f)));
+          log.info(
+            `changed-files-only: ${candidates.length} of ${before} candidate file(s) changed in #${ctx.pullRequest.number}`,
+          );
+        }
       }
     }
     const classified: Classified[] = candidates.map((f) => classify(f, explicit));

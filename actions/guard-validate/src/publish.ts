@@ -1,4 +1,4 @@
-import { emitAnnotations, log } from '@oaktree/action-kit';
+import { emitAnnotations, errorMessage, log } from '@oaktree/action-kit';
 import { GitHubError, type GitHub } from './github.js';
 import {
   COMMENT_MARKER,
@@ -75,20 +75,39 @@ export async function publishChecks(
     const r = emitAnnotations(commandAnnotations(opts.findings));
     return { mode: 'commands', annotations: r.emitted, requests, reason };
   }
-  for (let i = 0; i < all.length || i === 0; i += ANNOTATIONS_PER_REQUEST) {
-    const batch = all.slice(i, i + ANNOTATIONS_PER_REQUEST);
-    const last = i + ANNOTATIONS_PER_REQUEST >= all.length;
-    await gh.updateCheckRun(opts.repo, id, {
-      ...(last
-        ? {
-            status: 'completed',
-            conclusion: opts.facts.passed ? 'success' : 'failure',
-            completed_at: new Date().toISOString(),
-          }
-        : {}),
-      output: { title, summary, ...(batch.length ? { annotations: batch } : {}) },
-    });
-    requests++;
+  const completion = () => ({
+    status: 'completed',
+    conclusion: opts.facts.passed ? 'success' : 'failure',
+    completed_at: new Date().toISOString(),
+  });
+  let sent = 0;
+  try {
+    for (let i = 0; i < all.length || i === 0; i += ANNOTATIONS_PER_REQUEST) {
+      const batch = all.slice(i, i + ANNOTATIONS_PER_REQUEST);
+      const last = i + ANNOTATIONS_PER_REQUEST >= all.length;
+      await gh.updateCheckRun(opts.repo, id, {
+        ...(last ? completion() : {}),
+        output: { title, summary, ...(batch.length ? { annotations: batch } : {}) },
+      });
+      requests++;
+      sent += batch.length;
+    }
+  } catch (err) {
+    // The check run must not stay in_progress: complete the same run without the annotations that
+    // did not go through (the caller then annotates with workflow commands).
+    try {
+      await gh.updateCheckRun(opts.repo, id, {
+        ...completion(),
+        output: {
+          title,
+          summary: `${summary}\n\n${sent} of ${all.length} annotation(s) could be added to this check run; the job log has every finding.`,
+        },
+      });
+      requests++;
+    } catch (again) {
+      log.warning(`${CHECK_NAME}: could not complete check run ${id} (${errorMessage(again)})`);
+    }
+    throw err;
   }
   return { mode: 'checks', annotations: all.length, requests };
 }

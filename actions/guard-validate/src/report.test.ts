@@ -102,3 +102,26 @@ test('SARIF keeps at most 25,000 results, the most severe first', () => {
   expect(results).toHaveLength(25_000);
   expect(results.slice(0, 10).every((r: any) => r.properties.severity === 'critical')).toBe(true);
 });
+
+test('the by-file table lists every file that fits and states how many it left out', () => {
+  const perFile = (n: number) =>
+    Array.from({ length: n }, (_, i) => finding(i, { file: `infra/f${i}.yaml` }));
+  const byFile = (text: string) => {
+    const start = text.indexOf('### By file');
+    return text.slice(start, text.indexOf('### Findings', start));
+  };
+  // 600 files fit in 1 MiB: all of them are listed, nothing is said to be left out
+  const all = byFile(jobSummary(perFile(600), facts).toString());
+  expect(all.match(/^\| infra\/f\d+\.yaml \|/gm)).toHaveLength(600);
+  expect(all).not.toContain('left out');
+  // 5,000 files in 200 KiB: some are listed, the rest are counted right after the table
+  const text = jobSummary(perFile(5000), facts, 200 * 1024).toString();
+  const cut = byFile(text);
+  const listed = cut.match(/^\| infra\/f\d+\.yaml \|/gm)!.length;
+  expect(listed).toBeGreaterThan(100);
+  expect(cut).toContain(
+    `> ${5000 - listed} more file(s) left out of this table to stay within GitHub's 1 MiB job summary limit; the report file (guard-report.json) has every finding.`,
+  );
+  // and the findings table still gets room
+  expect(text.slice(text.indexOf('### Findings')).match(/^\| \w+ \| infra\//gm)!.length).toBeGreaterThan(100);
+});

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { SummaryBuilder, cell, type Annotation } from '@oaktree/action-kit';
+import { SUMMARY_LIMIT_BYTES, SummaryBuilder, cell, type Annotation } from '@oaktree/action-kit';
 import { ENGINE_VERSION } from './engine-lock.js';
 import type { FailOn, Severity } from './inputs.js';
 import { SECURITY_SEVERITY, SEVERITY_RANK } from './rules-meta.js';
@@ -258,7 +258,7 @@ function headline(t: Totals, facts: RunFacts): string {
     return (
       `**Guard rule tests ${state}**: ${t.violations} failed expectation(s) in ${facts.filesScanned} test case(s) ` +
       `of ${facts.rulesEvaluated} rule file(s)` +
-      (t.errors ? `; ${t.errors} test file(s) could not run` : '') +
+      (t.errors ? `; ${t.errors} rule or test file(s) could not be run` : '') +
       '.'
     );
   return (
@@ -313,8 +313,13 @@ export function jobSummary(findings: Finding[], facts: RunFacts, limit?: number)
       ['File', ...SEVERITY_ORDER],
       [...byFile.entries()]
         .sort((a, b) => a[0].localeCompare(b[0]))
-        .slice(0, 500)
         .map(([file, n]) => [file, ...SEVERITY_ORDER.map((sev) => n[sev])]),
+      {
+        // at most half the summary, so the findings table below keeps room
+        reserveBytes: Math.floor((limit ?? SUMMARY_LIMIT_BYTES) / 2),
+        omittedNote: (n) =>
+          `> [!NOTE]\n> ${n} more file(s) left out of this table to stay within GitHub's 1 MiB job summary limit; the report file (${facts.reportFile ?? 'report-file'}) has every finding.`,
+      },
     );
   }
   if (list.length) {

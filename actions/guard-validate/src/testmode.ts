@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { runEngine } from './engine.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ConfigurationError } from '@oaktree/action-kit';
+import { EXIT, runEngine } from './engine.js';
 import { repoPath } from './discover.js';
 import { parseTemplate, type PNode } from './positions.js';
 import { fingerprint, type Finding } from './validate.js';
@@ -15,6 +16,8 @@ interface TestCaseResult {
 interface RuleFileResult {
   rule_file?: string;
   test_cases?: TestCaseResult[];
+  /** Set instead of test_cases when the rule file or the test data could not be read. */
+  error?: string;
 }
 
 export interface TestOutput {
@@ -56,9 +59,72 @@ function caseLocation(
   return undefined;
 }
 
+/** `line N at column M` / `line N column M` in a cfn-guard message. */
+function lineColumn(msg: string): { line: number; column: number } | undefined {
+  const at = /line (\d+)(?:,| at)? column (\d+)/.exec(msg);
+  return at ? { line: Number(at[1]), column: Number(at[2]) } : undefined;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 400);
+}
+
+/**
+ * A run's `error` (cfn-guard exits 0 on a rule file that does not parse, 1 on test data that does
+ * not): a rule error at the rule file, or a test error at the test file, at its line when given.
+ */
+function runError(
+  error: string,
+  opts: { workspace: string; ruleFile: string; testFile: string; code: number },
+): Finding {
+  const msg = oneLine(error);
+  const inRules = /Error parsing file (.+?) at line/.exec(error);
+  const dataFile = /Unable to process data in file (.+?), /.exec(error);
+  const ruleSide = !dataFile && (!inRules || resolve(inRules[1]!) === resolve(opts.ruleFile));
+  const at = lineColumn(msg);
+  if (ruleSide) {
+    const file = repoPath(opts.workspace, opts.ruleFile);
+    const detail = msg
+      .replace(/^Parser Error when parsing `(?:Parsing Error )?/, '')
+      .replace(/^Error parsing file .+? at line \d+ at column \d+, when handling /, '')
+      .replace(/`$/, '');
+    return {
+      kind: 'rule-error',
+      file,
+      line: at?.line ?? 1,
+      column: at?.column ?? 1,
+      exact: !!at,
+      rule: 'rule-parse-error',
+      ruleId: 'guard/rule-parse-error',
+      severity: 'high',
+      title: 'Rule file does not parse',
+      message: at
+        ? `${file} does not parse at line ${at.line}, column ${at.column}: ${detail}`
+        : `${file} could not be tested: ${detail}`,
+      fingerprint: fingerprint(file, 'rule-parse-error'),
+    };
+  }
+  const file = repoPath(opts.workspace, opts.testFile);
+  return {
+    kind: 'engine-error',
+    file,
+    line: at?.line ?? 1,
+    column: at?.column ?? 1,
+    exact: !!at,
+    rule: 'test-error',
+    ruleId: 'guard/test-error',
+    severity: 'high',
+    title: 'cfn-guard test could not run',
+    message: `cfn-guard test exit ${opts.code} for ${file}: ${msg}`,
+    fingerprint: fingerprint(file, 'test-error'),
+  };
+}
+
 /**
  * `cfn-guard test` over each rule file that has tests/ cases. Each expectation that did not hold
- * (rule, case, expected vs got) becomes a finding at the case in its test file.
+ * (rule, case, expected vs got) becomes a finding at the case in its test file; a rule file or test
+ * file that cfn-guard cannot read is an error at that file. No test files at all is a
+ * configuration error (test mode would otherwise pass having tested nothing).
  */
 export async function runTests(opts: {
   engine: string;
@@ -70,6 +136,7 @@ export async function runTests(opts: {
   let cases = 0;
   let expectations = 0;
   let ruleFiles = 0;
+  let failed = 0;
   for (const ruleFile of opts.ruleFiles) {
     const tests = testFilesFor(ruleFile);
     if (tests.length === 0) {
@@ -77,7 +144,9 @@ export async function runTests(opts: {
       continue;
     }
     ruleFiles++;
+    let ruleBroken = false;
     for (const testFile of tests) {
+      if (ruleBroken) break; // every other test file of a rule file that does not parse fails the same way
       const r = await runEngine(opts.engine, [
         'test',
         '--rules-file',
@@ -93,13 +162,13 @@ export async function runTests(opts: {
         parsed = Array.isArray(data) ? data : [data];
       } catch {
         const file = repoPath(opts.workspace, testFile);
-        const msg = (r.stderr || r.stdout).replace(/\s+/g, ' ').trim().slice(0, 400);
-        const at = /line (\d+)(?:,| at)? column (\d+)/.exec(msg);
+        const msg = oneLine(r.stderr || r.stdout);
+        const at = lineColumn(msg);
         findings.push({
           kind: 'engine-error',
           file,
-          line: at ? Number(at[1]) : 1,
-          column: at ? Number(at[2]) : 1,
+          line: at?.line ?? 1,
+          column: at?.column ?? 1,
           exact: !!at,
           rule: 'test-error',
           ruleId: 'guard/test-error',
@@ -110,7 +179,14 @@ export async function runTests(opts: {
         });
         continue;
       }
-      for (const rf of parsed)
+      const before = findings.length;
+      for (const rf of parsed) {
+        if (typeof rf.error === 'string' && rf.error.trim()) {
+          const e = runError(rf.error, { workspace: opts.workspace, ruleFile, testFile, code: r.code });
+          if (e.kind === 'rule-error') ruleBroken = true;
+          findings.push(e);
+          continue;
+        }
         for (const tc of rf.test_cases ?? []) {
           cases++;
           expectations += (tc.passed_rules?.length ?? 0) + (tc.failed_rules?.length ?? 0);
@@ -118,6 +194,7 @@ export async function runTests(opts: {
             const got = Array.isArray(fr.evaluated) ? fr.evaluated.join(', ') : String(fr.evaluated ?? '?');
             const where = caseLocation([testFile], tc.name ?? '') ?? { file: testFile, line: 1, column: 1 };
             const file = repoPath(opts.workspace, where.file);
+            failed++;
             findings.push({
               kind: 'test-failure',
               file,
@@ -133,7 +210,31 @@ export async function runTests(opts: {
             });
           }
         }
+      }
+      // The exit code must agree with what was read: 0 for all held, 7 for failed expectations.
+      if (findings.length === before && r.code !== EXIT.PASS) {
+        const file = repoPath(opts.workspace, testFile);
+        const msg = oneLine(r.stderr);
+        findings.push({
+          kind: 'engine-error',
+          file,
+          line: 1,
+          column: 1,
+          exact: false,
+          rule: 'test-error',
+          ruleId: 'guard/test-error',
+          severity: 'high',
+          title: 'cfn-guard test could not run',
+          message: `cfn-guard test exit ${r.code} for ${file} without a failed expectation${msg ? `: ${msg}` : ''}`,
+          fingerprint: fingerprint(file, 'test-error'),
+        });
+      }
     }
   }
-  return { findings, ruleFiles, cases, expectations, failed: findings.length };
+  if (ruleFiles === 0)
+    throw new ConfigurationError(
+      `input "rules" has no rule file with tests: test mode runs each <name>.guard against tests/<name>_tests.yaml (or .yml/.json) in a tests/ directory beside it; none of the ${opts.ruleFiles.length} rule file(s) has one`,
+      'rules',
+    );
+  return { findings, ruleFiles, cases, expectations, failed };
 }

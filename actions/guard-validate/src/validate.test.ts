@@ -386,3 +386,100 @@ test('paths through short-form intrinsics, as the engine reports them, land on t
   // line 10: Value: !GetAtt Other.Arn (a plain string to Guard) -> the Value key
   expect(at('getatt')).toEqual(['10:11']);
 });
+
+test('two properties missing under the same parent are two findings at that parent', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'gv-missing-'));
+  writeFileSync(
+    join(ws, 'role.guard'),
+    "let roles = Resources.*[ Type == 'AWS::IAM::Role' ]\n" +
+      'rule role_props when %roles not empty {\n' +
+      '    %roles.Properties.PermissionsBoundary exists\n' +
+      '    %roles.Properties.MaxSessionDuration exists\n' +
+      '    %roles.Properties.Tags[*] exists\n' +
+      '    %roles.Properties.Tags exists\n' +
+      '}\n',
+  );
+  writeFileSync(
+    join(ws, 'role.yaml'),
+    'Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n',
+  );
+  const out = await validate(input(ws, [join(ws, 'role.yaml')], { ruleFiles: [join(ws, 'role.guard')] }));
+  const found = out.findings.filter((f) => f.rule === 'role_props');
+  // Tags and Tags[*] are the same missing property: one finding
+  expect(found.map((f) => [f.line, f.column, f.missing]).sort()).toEqual([
+    [4, 5, 'MaxSessionDuration'],
+    [4, 5, 'PermissionsBoundary'],
+    [4, 5, expect.stringMatching(/^Tags(\[\*\])?$/)],
+  ]);
+  expect(new Set(found.map((f) => f.fingerprint)).size).toBe(3);
+});
+
+describe('terraform plan fingerprints', () => {
+  const PLAN = join(FIX, 'repos/terraform/plans/plan.json');
+  const RULE = join(FIX, 'repos/terraform/rules/terraform.guard');
+  const run = async (plan: unknown, text?: string) => {
+    const ws = mkdtempSync(join(tmpdir(), 'gv-tffp-'));
+    writeFileSync(join(ws, 'plan.json'), text ?? JSON.stringify(plan, null, 2));
+    const out = await validate(input(ws, [join(ws, 'plan.json')], { ruleFiles: [RULE] }));
+    return out.findings.filter((f) => f.kind === 'violation');
+  };
+  const byResource = (fs: Awaited<ReturnType<typeof run>>) =>
+    Object.fromEntries(fs.map((f) => [`${f.rule} ${f.resource}`, f.fingerprint]));
+
+  test('stay the same when resources are reordered and lines are added above', async () => {
+    const plan = JSON.parse(readFileSync(PLAN, 'utf8'));
+    const before = await run(plan);
+    expect(before).toHaveLength(2);
+    // every resource moves to another index, and an unrelated key adds lines above them all
+    const moved = {
+      note: { a: 1, b: 2 },
+      ...plan,
+      resource_changes: [...plan.resource_changes.slice(1), plan.resource_changes[0]],
+    };
+    const after = await run(moved);
+    expect(after.map((f) => f.pointer).sort()).not.toEqual(before.map((f) => f.pointer).sort());
+    expect(after.map((f) => f.line).sort()).not.toEqual(before.map((f) => f.line).sort());
+    expect(byResource(after)).toEqual(byResource(before));
+  });
+
+  test('differ between findings of the same rule on different resources', async () => {
+    const plan = JSON.parse(readFileSync(PLAN, 'utf8'));
+    const db = plan.resource_changes.find((r: any) => r.type === 'aws_db_instance');
+    const other = structuredClone(db);
+    other.address = 'module.db.aws_db_instance.this[1]';
+    other.index = 1;
+    plan.resource_changes.push(other);
+    const found = (await run(plan)).filter((f) => f.rule === 'tf_db_storage_encrypted');
+    expect(found.map((f) => f.resource).sort()).toEqual([
+      'module.db.aws_db_instance.this[0]',
+      'module.db.aws_db_instance.this[1]',
+    ]);
+    expect(found[0]!.fingerprint).not.toBe(found[1]!.fingerprint);
+  });
+});
+
+test('a broken rule file is told apart from another rule file with the same name', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'gv-samename-'));
+  const { mkdirSync } = await import('node:fs');
+  const broken = readFileSync(join(FIX, 'repos/mixed/rules/broken.guard'), 'utf8'); // line 4, column 41
+  for (const d of ['a', 'b', 'c']) mkdirSync(join(ws, d));
+  writeFileSync(join(ws, 'a/rules.guard'), 'rule ok { Resources exists }\n');
+  writeFileSync(join(ws, 'b/rules.guard'), broken);
+  writeFileSync(join(ws, 'tpl.yaml'), 'Resources:\n  T:\n    Type: AWS::SNS::Topic\n');
+  const rules = [join(ws, 'a/rules.guard'), join(ws, 'b/rules.guard')];
+  const out = await validate(input(ws, [join(ws, 'tpl.yaml')], { ruleFiles: rules }));
+  expect(
+    out.findings.filter((f) => f.kind === 'rule-error').map((f) => `${f.file}:${f.line}:${f.column}`),
+  ).toEqual(['b/rules.guard:4:41']);
+  // both broken, at different lines: each error at its own file
+  writeFileSync(join(ws, 'c/rules.guard'), `\n\n${broken}`);
+  const both = await validate(
+    input(ws, [join(ws, 'tpl.yaml')], { ruleFiles: [...rules, join(ws, 'c/rules.guard')] }),
+  );
+  expect(
+    both.findings
+      .filter((f) => f.kind === 'rule-error')
+      .map((f) => `${f.file}:${f.line}:${f.column}`)
+      .sort(),
+  ).toEqual(['b/rules.guard:4:41', 'c/rules.guard:6:41']);
+});

@@ -287,23 +287,53 @@ export async function validate(input: ValidateInput): Promise<ValidateOutput> {
     if (bomDir) rmSync(bomDir, { recursive: true, force: true });
   }
 
-  // Rule files that failed to parse: Guard names only the file's base name.
+  // Rule files that failed to parse: Guard names only the file's base name. When several rule files
+  // share it, the engine's parse-tree says which of them fails, and where.
+  const parseFailures = new Map<string, Promise<{ line: number; column: number } | undefined>>();
+  const parseFailure = (file: string) => {
+    let p = parseFailures.get(file);
+    if (!p) {
+      p = runEngine(input.engine, ['parse-tree', '--rules', file]).then((r) => {
+        if (r.code === EXIT.PASS) return undefined;
+        const at = /line (\d+),? at column (\d+)/.exec(r.stderr);
+        return at ? { line: Number(at[1]), column: Number(at[2]) } : { line: 0, column: 0 };
+      });
+      parseFailures.set(file, p);
+    }
+    return p;
+  };
+  const reported = new Set<string>();
   for (const e of ruleErrors.values()) {
-    const candidates = input.ruleFiles.filter((r) => basename(r) === basename(e.file));
-    const file = repoPath(input.workspace, candidates[0] ?? e.file);
-    findings.push({
-      kind: 'rule-error',
-      file,
-      line: e.line,
-      column: e.column,
-      exact: true,
-      rule: 'rule-parse-error',
-      ruleId: 'guard/rule-parse-error',
-      severity: 'high',
-      title: 'Rule file does not parse',
-      message: `${file} does not parse at line ${e.line}, column ${e.column}: ${e.message}`,
-      fingerprint: fingerprint(file, 'rule-parse-error'),
-    });
+    const same = input.ruleFiles.filter((r) => basename(r) === basename(e.file));
+    let files = same.filter((r) => r === e.file);
+    if (!files.length && same.length === 1) files = same;
+    if (!files.length && same.length > 1) {
+      const failing: Array<{ file: string; at: { line: number; column: number } }> = [];
+      for (const r of same) {
+        const at = await parseFailure(r);
+        if (at) failing.push({ file: r, at });
+      }
+      const here = failing.filter((x) => x.at.line === e.line && x.at.column === e.column);
+      files = (here.length ? here : failing).map((x) => x.file);
+    }
+    for (const r of files.length ? files : [e.file]) {
+      const file = repoPath(input.workspace, r);
+      if (reported.has(`${file}:${e.line}:${e.column}`)) continue;
+      reported.add(`${file}:${e.line}:${e.column}`);
+      findings.push({
+        kind: 'rule-error',
+        file,
+        line: e.line,
+        column: e.column,
+        exact: true,
+        rule: 'rule-parse-error',
+        ruleId: 'guard/rule-parse-error',
+        severity: 'high',
+        title: 'Rule file does not parse',
+        message: `${file} does not parse at line ${e.line}, column ${e.column}: ${e.message}`,
+        fingerprint: fingerprint(file, 'rule-parse-error'),
+      });
+    }
   }
 
   // Controls left out because no file had their resource types were evaluated in effect (SKIP).
@@ -328,9 +358,19 @@ export function resourceOf(f: Evaluated, pointer: string): string | undefined {
 }
 
 /**
+ * The property a missing-property finding is about: the first step of Guard's remaining query
+ * (`Tags[*]` and `Tags` are the same missing `Tags`; so is `BucketEncryption.X` when
+ * `BucketEncryption` itself is absent).
+ */
+export function missingProperty(missing: string | undefined): string {
+  return (missing ?? '').split('.')[0]!.replace(/\[.*$/, '');
+}
+
+/**
  * Findings of one file, located. Some clauses report paths relative to a rule variable (`/0`)
  * rather than the document: when the same rule also names real places, those are dropped; when it
- * names none, one finding stays, at the `Resources` key. One finding per rule and place.
+ * names none, one finding stays, at the `Resources` key. One finding per rule, place and missing
+ * property.
  */
 export function locatedFindings(
   raws: RawFinding[],
@@ -357,7 +397,8 @@ export function locatedFindings(
     }
     const seen = new Set<string>();
     for (const { raw, at } of keep) {
-      const key = `${at.line}:${at.column}`;
+      // Two properties missing under the same parent are two findings at the same place.
+      const key = `${at.line}:${at.column}:${missingProperty(raw.missing)}`;
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(toFinding(raw, file, f, catalog, at));
@@ -394,6 +435,16 @@ function toFinding(raw: RawFinding, file: string, f: Evaluated, catalog: RuleCat
     pointer: raw.pointer,
     missing: raw.missing,
     resource,
-    fingerprint: fingerprint(file, info.id, raw.pointer, raw.missing ?? ''),
+    fingerprint: fingerprint(file, info.id, stablePath(f, raw.pointer, resource), raw.missing ?? ''),
   };
+}
+
+/**
+ * The finding's path for its fingerprint: a plan's `/resource_changes/<index>` becomes the resource
+ * address, so reordered or added resources leave the other findings' fingerprints alone.
+ */
+export function stablePath(f: Evaluated, pointer: string, resource: string | undefined): string {
+  if (f.kind !== 'plan' || resource === undefined) return pointer;
+  const m = /^\/resource_changes\/\d+(?=\/|$)/.exec(pointer);
+  return m ? `resource_changes[${resource}]${pointer.slice(m[0].length)}` : pointer;
 }
