@@ -115,3 +115,19 @@ test('no test files for any rule file is a configuration error naming the rules 
     message: expect.stringMatching(/^input "rules" has no rule file with tests: .*tests\/<name>_tests\.yaml/),
   });
 });
+
+test('only tests/<name>_tests.yaml|yml|json are test files: a backup such as ok_tests_old.yaml is not run', async () => {
+  const ws = workspace({
+    'rules/ok.guard': 'rule ok { Resources exists }\n',
+    'rules/tests/ok_tests.yaml': CASES.replace('topic_encrypted', 'ok')
+      .replace('SKIP', 'PASS')
+      .replace('Resources: {}', 'Resources: { A: { Type: X } }'),
+    // would fail if it were run: it expects FAIL for a template that passes
+    'rules/tests/ok_tests_old.yaml': CASES.replace('topic_encrypted', 'ok')
+      .replace('SKIP', 'FAIL')
+      .replace('Resources: {}', 'Resources: { A: { Type: X } }'),
+    'rules/tests/ok_tests.txt': 'not a test file',
+  });
+  const out = await runTests({ engine: ENGINE, workspace: ws, ruleFiles: [join(ws, 'rules/ok.guard')] });
+  expect(out.findings).toEqual([]);
+});

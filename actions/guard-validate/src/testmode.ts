@@ -28,13 +28,15 @@ export interface TestOutput {
   failed: number;
 }
 
-/** Test files cfn-guard pairs with `<name>.guard`: tests/<name>_tests.{yaml,yml,json}. */
+const TEST_FILE_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+/** Test files cfn-guard pairs with `<name>.guard`: exactly tests/<name>_tests.{yaml,yml,json}. */
 function testFilesFor(ruleFile: string): string[] {
   const dir = join(dirname(ruleFile), 'tests');
   if (!existsSync(dir)) return [];
   const base = basename(ruleFile).replace(/\.(guard|ruleset)$/, '');
   return readdirSync(dir)
-    .filter((f) => f.startsWith(`${base}_tests.`) || f.startsWith(`${base}_tests`))
+    .filter((f) => TEST_FILE_EXTENSIONS.some((ext) => f === `${base}_tests${ext}`))
     .map((f) => join(dir, f))
     .filter((f) => statSync(f).isFile());
 }
