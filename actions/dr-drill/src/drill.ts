@@ -57,6 +57,9 @@ export interface DrillHooks {
 /** Waiting for deletions needs no precision: poll at most every 5 s. */
 export const cleanupPollMs = (cfg: DrillConfig) => Math.max(cfg.pollIntervalMs, 5000);
 
+/** Scenarios that restore from backups or snapshots: they always have an RPO upper bound. */
+const RESTORE_SCENARIOS: ReadonlySet<string> = new Set(['pitr-restore', 'snapshot-restore']);
+
 const secs = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms) / 1000);
 
 /**
@@ -222,10 +225,18 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
   const rtoMs = result.legs[0]?.rtoMs;
   const rpo = heartbeatFigure ?? result.rpoBound;
   const verdict = judge(rtoMs, rpo, { rtoMs: cfg.rtoObjectiveMs, rpoMs: cfg.rpoObjectiveMs }, formatDuration);
-  // An unmeasurable RPO without a heartbeat (replica, failover, switchover) is a note, not a failure.
-  verdict.reasons = verdict.reasons.filter(
-    (r) => !(rpo.method === 'unknown' && r.startsWith('RPO could not')),
-  );
+  // Without a heartbeat, replica-promote, cluster-failover and global-switchover have no RPO by design:
+  // a note, not a failure. A restore always has an upper bound; when RDS gave none the RPO is unknown,
+  // and an unknown RPO cannot be within the objective (after an error, the error says why).
+  if (rpo.method === 'unknown') {
+    const i = verdict.reasons.findIndex((r) => r.startsWith('RPO could not'));
+    if (i >= 0) {
+      if (RESTORE_SCENARIOS.has(cfg.scenario) && !error)
+        verdict.reasons[i] =
+          `RPO unknown: ${rpo.detail}; set heartbeat-table to measure the RPO at the data level`;
+      else verdict.reasons.splice(i, 1);
+    }
+  }
   for (const l of result.legs.slice(1)) {
     if (l.rtoMs === undefined) verdict.reasons.push(`${l.leg} never passed its health check`);
     else if (l.rtoMs > cfg.rtoObjectiveMs)

@@ -32,7 +32,7 @@ import type { Endpoint } from './health.js';
 import type { DrillConfig } from './inputs.js';
 import { findSnapshot, type SnapshotInfo } from './snapshots.js';
 import { resourceId } from './tags.js';
-import { Timeline, restorePointRpo, snapshotAgeRpo } from './timeline.js';
+import { Timeline, noBound, restorePointRpo, snapshotAgeRpo } from './timeline.js';
 
 /** A checked, ready-to-run scenario. Building it only reads; running it creates or moves things. */
 export interface Plan {
@@ -258,7 +258,13 @@ async function pitrPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
       enter(ctx, 'restoring');
       const t0 = ctx.deps.now();
       leg.begin(t0);
-      if (restorePoint) ctx.result.rpoBound = restorePointRpo(restorePoint.getTime(), t0);
+      ctx.result.rpoBound = restorePoint
+        ? restorePointRpo(restorePoint.getTime(), t0)
+        : noBound(
+            backup
+              ? `RDS reported no restore window for the replicated backups of ${cfg.source.id}`
+              : `RDS reported no latest restorable time for ${cfg.source.id}`,
+          );
       const r = await dr.send(
         new RestoreDBInstanceToPointInTimeCommand({
           ...(backup
@@ -374,6 +380,12 @@ async function clusterRestorePlan(
       leg.begin(t0);
       if (snap?.takenAt) ctx.result.rpoBound = snapshotAgeRpo(snap.takenAt.getTime(), t0, snap.id);
       else if (restorePoint) ctx.result.rpoBound = restorePointRpo(restorePoint.getTime(), t0);
+      else
+        ctx.result.rpoBound = noBound(
+          snap
+            ? `RDS reported no creation time for snapshot ${snap.id}`
+            : `RDS reported no latest restorable time for ${cfg.source.id}`,
+        );
       const r = snap
         ? await dr.send(
             new RestoreDBClusterFromSnapshotCommand({
@@ -484,7 +496,9 @@ async function snapshotPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
       enter(ctx, 'restoring');
       const t0 = ctx.deps.now();
       leg.begin(t0);
-      if (snap.takenAt) ctx.result.rpoBound = snapshotAgeRpo(snap.takenAt.getTime(), t0, snap.id);
+      ctx.result.rpoBound = snap.takenAt
+        ? snapshotAgeRpo(snap.takenAt.getTime(), t0, snap.id)
+        : noBound(`RDS reported no creation time for snapshot ${snap.id}`);
       const r = await dr.send(
         new RestoreDBInstanceFromDBSnapshotCommand({
           DBInstanceIdentifier: id,

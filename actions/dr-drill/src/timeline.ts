@@ -118,6 +118,11 @@ export function snapshotAgeRpo(
   };
 }
 
+/** A restore whose upper bound RDS did not give us (no restore point, no snapshot time). */
+export function noBound(why: string): RpoFigure {
+  return { method: 'unknown', upperBound: false, detail: `${why}, so the restore has no RPO upper bound` };
+}
+
 export interface Verdict {
   passed: boolean;
   reasons: string[];

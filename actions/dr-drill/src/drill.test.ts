@@ -1,0 +1,107 @@
+import type { DBInstance } from '@aws-sdk/client-rds';
+import type { Rds } from './aws.js';
+import { runDrill } from './drill.js';
+import type { DrillConfig } from './inputs.js';
+import type { DrillState } from './state.js';
+import { config, engineDeps, fakeClock, quietLog } from './testing.js';
+
+/**
+ * runDrill end to end against a small in-memory RDS: one source instance in us-east-1, point-in-time
+ * restores that become available on the next describe, deletes that take effect at once.
+ */
+const ACCOUNT = '123456789012';
+
+function fakeRds(source: DBInstance) {
+  const instances = new Map<string, DBInstance>([[source.DBInstanceIdentifier!, source]]);
+  const calls: string[] = [];
+  const notFound = () =>
+    Object.assign(new Error('DBInstance not found'), { name: 'DBInstanceNotFoundFault' });
+  const hooks: { beforeRestore?: () => void } = {};
+  const rds: Rds = {
+    send: (async (cmd: { constructor: { name: string }; input: Record<string, unknown> }) => {
+      const name = cmd.constructor.name.replace(/Command$/, '');
+      const input = cmd.input;
+      calls.push(name);
+      switch (name) {
+        case 'DescribeDBInstances': {
+          const id = input.DBInstanceIdentifier as string | undefined;
+          if (!id) return { DBInstances: [...instances.values()] };
+          const i = instances.get(id);
+          if (!i) throw notFound();
+          const out = structuredClone(i);
+          if (i.DBInstanceStatus === 'creating') {
+            i.DBInstanceStatus = 'available';
+            i.Endpoint = { Address: `${id}.restored`, Port: 5432 };
+          }
+          return { DBInstances: [out] };
+        }
+        case 'DescribeDBClusters':
+          return { DBClusters: [] };
+        case 'RestoreDBInstanceToPointInTime': {
+          hooks.beforeRestore?.();
+          const id = input.TargetDBInstanceIdentifier as string;
+          const i: DBInstance = {
+            DBInstanceIdentifier: id,
+            DBInstanceArn: `arn:aws:rds:us-east-1:${ACCOUNT}:db:${id}`,
+            DBInstanceStatus: 'creating',
+            TagList: input.Tags as DBInstance['TagList'],
+          };
+          instances.set(id, i);
+          return { DBInstance: i };
+        }
+        case 'DeleteDBInstance':
+          instances.delete(input.DBInstanceIdentifier as string);
+          return {};
+        default:
+          throw new Error(`unexpected ${name}`);
+      }
+    }) as Rds['send'],
+  };
+  return { rds, calls, instances, hooks };
+}
+
+const source: DBInstance = {
+  DBInstanceIdentifier: 'orders-db',
+  DBInstanceArn: `arn:aws:rds:us-east-1:${ACCOUNT}:db:orders-db`,
+  DBInstanceStatus: 'available',
+  DBInstanceClass: 'db.r6g.large',
+  BackupRetentionPeriod: 7,
+  Endpoint: { Address: 'orders-db.abc.us-east-1.rds.amazonaws.com', Port: 5432 },
+  LatestRestorableTime: new Date('2026-11-26T01:58:00Z'),
+};
+
+async function drill(src: DBInstance, over: Partial<DrillConfig> = {}, depsOver = {}) {
+  const fake = fakeRds(src);
+  const clock = fakeClock();
+  const log = quietLog();
+  const saved: DrillState[] = [];
+  const report = await runDrill(
+    config({ sweepOrphans: false, ...over }),
+    engineDeps({ rds: () => fake.rds, now: clock.now, sleep: clock.sleep, log, ...depsOver }),
+    { saveState: (s) => saved.push(structuredClone(s)) },
+  );
+  return { report, fake, log, saved, clock };
+}
+
+describe('RPO of restore scenarios', () => {
+  test('a restore with a restore point passes within the objective', async () => {
+    const { report } = await drill(source);
+    expect(report.rpo).toMatchObject({ method: 'restore-point', upperBound: true, seconds: 120 });
+    expect(report.passed).toBe(true);
+  });
+
+  test('a restore whose RPO can be neither measured nor bounded fails and says how to measure it', async () => {
+    const { report } = await drill({ ...source, LatestRestorableTime: undefined });
+    expect(report.rpo.method).toBe('unknown');
+    expect(report.rpo.seconds).toBeUndefined();
+    expect(report.passed).toBe(false);
+    expect(report.outcome).toBe('failed');
+    expect(report.reasons).toEqual([
+      expect.stringMatching(
+        /^RPO unknown: RDS reported no latest restorable time for orders-db.*set heartbeat-table/,
+      ),
+    ]);
+    // Still cleaned up.
+    expect(report.cleanup.status).toBe('done');
+  });
+});
