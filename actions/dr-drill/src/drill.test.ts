@@ -105,3 +105,65 @@ describe('RPO of restore scenarios', () => {
     expect(report.cleanup.status).toBe('done');
   });
 });
+
+describe('heartbeat RPO of a restore', () => {
+  const day = 86_400_000;
+  /** The source holds rows up to `previousAt` before the marker; the recovered copy up to `newestAt`. */
+  function heartbeat(clock: { now(): number }, previousAgo: number | undefined, newestAgo: number) {
+    const start = clock.now();
+    return {
+      write: async () => clock.now(),
+      newest: async (url: string) =>
+        url.includes('@source')
+          ? previousAgo === undefined
+            ? undefined
+            : start - previousAgo
+          : start - newestAgo,
+    };
+  }
+  const cfg = {
+    heartbeatTable: 'ops.dr_heartbeat',
+    sqlConnection: 'postgres://drill:pw@{host}:{port}/orders',
+    sourceSqlConnection: 'postgres://drill:pw@source:5432/orders',
+  };
+
+  test('no job keeps the heartbeat fresh: the restore point bounds the RPO, with a warning', async () => {
+    // Yesterday's drill wrote the newest row; the restore point is 2 min old.
+    const clock = fakeClock();
+    const { report, log } = await drill(source, cfg, {
+      now: clock.now,
+      sleep: clock.sleep,
+      heartbeat: heartbeat(clock, day, day),
+    });
+    expect(report.rpo).toMatchObject({ method: 'restore-point', upperBound: true });
+    expect(report.rpo.seconds).toBeGreaterThanOrEqual(120);
+    expect(report.rpo.seconds).toBeLessThan(130);
+    expect(report.passed).toBe(true);
+    expect(log.lines).toContainEqual(expect.stringMatching(/^warning: the heartbeat is stale/));
+    expect(report.notes.join('\n')).toMatch(/every minute/);
+  });
+
+  test('the recovered copy lacks a row the source had before the restore point: the heartbeat figure stands', async () => {
+    // A job wrote a row 3 min ago (before the 2-min-old restore point); the copy stops 30 min ago.
+    const clock = fakeClock();
+    const { report, log } = await drill(source, cfg, {
+      now: clock.now,
+      sleep: clock.sleep,
+      heartbeat: heartbeat(clock, 180_000, 1_800_000),
+    });
+    expect(report.rpo).toMatchObject({ method: 'heartbeat', upperBound: false, seconds: 1800 });
+    expect(report.passed).toBe(false);
+    expect(report.reasons).toEqual(['RPO 30m00s exceeds the objective 15m00s']);
+    expect(log.lines).toContainEqual(expect.stringMatching(/^warning: the recovered database lacks/));
+  });
+
+  test('a fresh heartbeat is a tighter figure than the restore point', async () => {
+    const clock = fakeClock();
+    const { report } = await drill(source, cfg, {
+      now: clock.now,
+      sleep: clock.sleep,
+      heartbeat: heartbeat(clock, 30_000, 30_000),
+    });
+    expect(report.rpo).toMatchObject({ method: 'heartbeat', upperBound: false, seconds: 30 });
+  });
+});

@@ -8,7 +8,7 @@ import { fillEndpoint } from './probes.js';
 import { preflight } from './scenarios.js';
 import type { CreatedResource, DrillState } from './state.js';
 import { drillTags, makeDrillId } from './tags.js';
-import { heartbeatRpo, judge, type RpoFigure } from './timeline.js';
+import { heartbeatRpo, judge, reconcileRpo, type HeartbeatReading, type RpoFigure } from './timeline.js';
 
 export const REPORT_SCHEMA = 'oaktree.dr-drill/v1';
 
@@ -164,8 +164,10 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
     notes: [],
   };
   const transitions: DrillContext['transitions'] = [];
-  let heartbeatFigure: RpoFigure | undefined;
+  let heartbeatFailure: RpoFigure | undefined;
+  let reading: HeartbeatReading | undefined;
   let markerAt: number | undefined;
+  let previousAt: number | undefined;
   let error: unknown;
 
   try {
@@ -175,6 +177,11 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
         cfg.sourceSqlConnection ??
         fillEndpoint(cfg.sqlConnection!, plan.sourceEndpoint ?? { host: '', port: 0 });
       deps.mask(url);
+      // The newest row before the marker is one the recovered copy must hold if the restore point is
+      // later (none yet, or no table yet, on a first drill).
+      previousAt = await deps.heartbeat
+        .newest(url, cfg.heartbeatTable, cfg.probeTimeoutMs * 2)
+        .catch(() => undefined);
       markerAt = await deps.heartbeat.write(url, cfg.heartbeatTable, drillId, cfg.probeTimeoutMs * 2);
       log.info(
         `heartbeat marker written to ${cfg.heartbeatTable} on the source at ${new Date(markerAt).toISOString()} (database clock)`,
@@ -203,16 +210,17 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
         const url = fillEndpoint(cfg.sqlConnection!, ep);
         deps.mask(url);
         try {
-          const newest = await deps.heartbeat.newest(url, cfg.heartbeatTable, cfg.probeTimeoutMs * 2);
-          heartbeatFigure = heartbeatRpo(markerAt, newest);
+          const newestAt = await deps.heartbeat.newest(url, cfg.heartbeatTable, cfg.probeTimeoutMs * 2);
+          reading = { markerAt, previousAt, newestAt };
+          log.info(`  heartbeat: ${heartbeatRpo(markerAt, newestAt).detail}`);
         } catch (err) {
-          heartbeatFigure = {
+          heartbeatFailure = {
             method: 'heartbeat',
             upperBound: false,
             detail: `reading ${cfg.heartbeatTable} on the recovered database failed: ${probeError(err, [cfg.sqlConnection ?? ''])}`,
           };
+          log.info(`  heartbeat: ${heartbeatFailure.detail}`);
         }
-        log.info(`  heartbeat: ${heartbeatFigure.detail}`);
       },
     };
     await plan.run(ctx);
@@ -223,7 +231,15 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
   // 6. Measure and judge.
   const aborted = error instanceof PollCancelledError || deps.signal?.aborted === true;
   const rtoMs = result.legs[0]?.rtoMs;
-  const rpo = heartbeatFigure ?? result.rpoBound;
+  let rpo = heartbeatFailure ?? result.rpoBound;
+  if (reading) {
+    const r = reconcileRpo(reading, result.rpoBound);
+    rpo = r.figure;
+    if (r.warning) {
+      log.warning(r.warning);
+      result.notes.push(r.warning);
+    }
+  }
   const verdict = judge(rtoMs, rpo, { rtoMs: cfg.rtoObjectiveMs, rpoMs: cfg.rpoObjectiveMs }, formatDuration);
   // Without a heartbeat, replica-promote, cluster-failover and global-switchover have no RPO by design:
   // a note, not a failure. A restore always has an upper bound; when RDS gave none the RPO is unknown,
