@@ -1,9 +1,10 @@
 import type { DBInstance } from '@aws-sdk/client-rds';
+import { ConfigurationError } from '@oaktree/action-kit';
 import type { Rds } from './aws.js';
 import { runDrill } from './drill.js';
 import type { DrillConfig } from './inputs.js';
 import type { DrillState } from './state.js';
-import { config, engineDeps, fakeClock, quietLog } from './testing.js';
+import { config, engineDeps, fakeClock, quietLog, scriptedProber } from './testing.js';
 
 /**
  * runDrill end to end against a small in-memory RDS: one source instance in us-east-1, point-in-time
@@ -165,5 +166,109 @@ describe('heartbeat RPO of a restore', () => {
       heartbeat: heartbeat(clock, 30_000, 30_000),
     });
     expect(report.rpo).toMatchObject({ method: 'heartbeat', upperBound: false, seconds: 30 });
+  });
+});
+
+describe('preflight of the SQL connection, before anything is created', () => {
+  const sqlCfg = {
+    healthCheck: 'sql' as const,
+    sqlConnection: 'postgres://drill:hunter2@{host}:{port}/orders',
+  };
+  /** A prober whose SQL probes fail with `sqlError` on URLs containing `failOn` (all by default). */
+  function prober(sqlError?: Error, failOn = '') {
+    const seen: string[] = [];
+    return {
+      seen,
+      prober: {
+        ...scriptedProber(() => true),
+        sql: async (url: string, query: string) => {
+          seen.push(`${url} ${query}`);
+          if (sqlError && url.includes(failOn)) throw sqlError;
+        },
+      },
+    };
+  }
+
+  test('a wrong password with heartbeat-table fails naming the input, masked, and creates nothing', async () => {
+    const p = prober(
+      new Error(
+        'password authentication failed for user "drill" (postgres://drill:hunter2@orders-db.abc.us-east-1.rds.amazonaws.com:5432/orders)',
+      ),
+    );
+    const fake = fakeRds(source);
+    const saved: DrillState[] = [];
+    const masked: string[] = [];
+    const err = await runDrill(
+      config({ ...sqlCfg, heartbeatTable: 'ops.dr_heartbeat' }),
+      engineDeps({ rds: () => fake.rds, prober: p.prober, mask: (s) => masked.push(s) }),
+      { saveState: (s) => saved.push(s) },
+    ).catch((e: unknown) => e as Error);
+    expect(err).toBeInstanceOf(ConfigurationError);
+    expect((err as ConfigurationError).input).toBe('sql-connection');
+    expect((err as Error).message).toMatch(
+      /^input "sql-connection" failed on the source \(postgres:\/\/orders-db\.abc\.us-east-1\.rds\.amazonaws\.com:5432\/orders\) before anything was created: password authentication failed/,
+    );
+    expect((err as Error).message).not.toContain('hunter2');
+    expect((err as Error).message).not.toContain('\n');
+    expect(p.seen).toEqual([
+      'postgres://drill:hunter2@orders-db.abc.us-east-1.rds.amazonaws.com:5432/orders select 1',
+    ]);
+    expect(masked).toContain(
+      'postgres://drill:hunter2@orders-db.abc.us-east-1.rds.amazonaws.com:5432/orders',
+    );
+    expect(saved).toEqual([]);
+    expect(fake.calls.filter((c) => !c.startsWith('Describe'))).toEqual([]);
+  });
+
+  test('source-sql-connection is the one checked (and named) when it is set', async () => {
+    const p = prober(Object.assign(new Error('database "ordrs" does not exist'), { code: '3D000' }));
+    const fake = fakeRds(source);
+    await expect(
+      runDrill(
+        config({
+          ...sqlCfg,
+          heartbeatTable: 'hb',
+          sourceSqlConnection: 'postgres://drill:hunter2@10.0.0.5:5432/ordrs',
+        }),
+        engineDeps({ rds: () => fake.rds, prober: p.prober }),
+        { saveState: () => undefined },
+      ),
+    ).rejects.toThrow(
+      /^input "source-sql-connection" failed on the source \(postgres:\/\/10\.0\.0\.5:5432\/ordrs\)/,
+    );
+    expect(fake.calls).not.toContain('RestoreDBInstanceToPointInTime');
+  });
+
+  test('health-check sql alone: a bad password fails before anything is created', async () => {
+    const p = prober(Object.assign(new Error('password authentication failed'), { code: '28P01' }));
+    const fake = fakeRds(source);
+    await expect(
+      runDrill(config(sqlCfg), engineDeps({ rds: () => fake.rds, prober: p.prober }), {
+        saveState: () => undefined,
+      }),
+    ).rejects.toThrow(/^input "sql-connection" failed on the source/);
+    expect(fake.calls).not.toContain('RestoreDBInstanceToPointInTime');
+  });
+
+  test('health-check sql alone: a source the runner cannot reach is a warning, the drill goes on', async () => {
+    const p = prober(
+      Object.assign(new Error('connect ETIMEDOUT 10.0.0.5:5432'), { code: 'ETIMEDOUT' }),
+      'orders-db.abc',
+    );
+    const { report, log } = await drill(source, sqlCfg, { prober: p.prober });
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(
+        /^warning: could not reach the source at postgres:\/\/orders-db\..*it is checked on the recovered database/,
+      ),
+    );
+    expect(report.passed).toBe(true);
+    expect(report.created).toHaveLength(1);
+  });
+
+  test('no preflight connection for tcp, http or none health checks without a heartbeat', async () => {
+    const p = prober(new Error('should not be called'));
+    const { report } = await drill(source, {}, { prober: p.prober });
+    expect(p.seen).toEqual([]);
+    expect(report.passed).toBe(true);
   });
 });

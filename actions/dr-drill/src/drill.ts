@@ -5,6 +5,7 @@ import type { DrillContext, EngineDeps, ScenarioResult } from './engine.js';
 import { probeError, type Endpoint } from './health.js';
 import type { DrillConfig } from './inputs.js';
 import { fillEndpoint } from './probes.js';
+import { checkSqlConnection, sourceConnection } from './preflight.js';
 import { preflight } from './scenarios.js';
 import type { CreatedResource, DrillState } from './state.js';
 import { drillTags, makeDrillId } from './tags.js';
@@ -70,16 +71,13 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
   const { log } = deps;
   // 1. Everything checkable without changing anything.
   const plan = await preflight(cfg, deps);
-  if (
-    cfg.heartbeatTable &&
-    !cfg.sourceSqlConnection &&
-    /\{host\}|\{port\}/.test(cfg.sqlConnection ?? '') &&
-    !plan.sourceEndpoint
-  )
+  const sourceSql = sourceConnection(cfg, plan.sourceEndpoint);
+  if (cfg.heartbeatTable && !sourceSql)
     throw new ConfigurationError(
       `input "source-sql-connection" is empty and ${cfg.source.id} has no endpoint to fill sql-connection with: set source-sql-connection`,
       'source-sql-connection',
     );
+  await checkSqlConnection(cfg, plan.sourceEndpoint, deps);
 
   // 2. The drill id goes to the step state before anything is created.
   const startedAt = new Date(deps.now());
@@ -172,10 +170,8 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
 
   try {
     // 4. The heartbeat marker on the source, stamped by the database clock.
-    if (cfg.heartbeatTable) {
-      const url =
-        cfg.sourceSqlConnection ??
-        fillEndpoint(cfg.sqlConnection!, plan.sourceEndpoint ?? { host: '', port: 0 });
+    if (cfg.heartbeatTable && sourceSql) {
+      const url = sourceSql.url;
       deps.mask(url);
       // The newest row before the marker is one the recovered copy must hold if the restore point is
       // later (none yet, or no table yet, on a first drill).

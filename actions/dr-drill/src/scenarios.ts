@@ -549,6 +549,11 @@ export function isPromoted(i: DBInstance): boolean {
   );
 }
 
+/** The KMS key the drill passes to RDS: only a cross-region replica (replica-promote) takes one. */
+export function replicaKmsKey(cfg: DrillConfig): string | undefined {
+  return cfg.scenario === 'replica-promote' && cfg.drRegion !== cfg.sourceRegion ? cfg.kmsKeyId : undefined;
+}
+
 async function replicaPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
   const src = deps.rds(cfg.sourceRegion);
   const dr = deps.rds(cfg.drRegion);
@@ -564,7 +569,8 @@ async function replicaPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
       'source-db-instance',
     );
   const cross = cfg.drRegion !== cfg.sourceRegion;
-  if (cross && i.StorageEncrypted && !cfg.kmsKeyId)
+  const kmsKeyId = replicaKmsKey(cfg);
+  if (cross && i.StorageEncrypted && !kmsKeyId)
     throw new ConfigurationError(
       `input "kms-key-id" is empty but ${cfg.source.id} is encrypted: a cross-region replica needs a KMS key in ${cfg.drRegion}`,
       'kms-key-id',
@@ -585,7 +591,7 @@ async function replicaPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
         new CreateDBInstanceReadReplicaCommand({
           DBInstanceIdentifier: id,
           SourceDBInstanceIdentifier: cross ? i.DBInstanceArn : cfg.source.id,
-          ...(cross && cfg.kmsKeyId ? { KmsKeyId: cfg.kmsKeyId } : {}),
+          ...(kmsKeyId ? { KmsKeyId: kmsKeyId } : {}),
           ...parityParams(p),
           MultiAZ: false,
           DeletionProtection: false,
