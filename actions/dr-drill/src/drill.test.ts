@@ -17,7 +17,7 @@ function fakeRds(source: DBInstance) {
   const calls: string[] = [];
   const notFound = () =>
     Object.assign(new Error('DBInstance not found'), { name: 'DBInstanceNotFoundFault' });
-  const hooks: { beforeRestore?: () => void } = {};
+  const hooks: { afterRestore?: () => void } = {};
   const rds: Rds = {
     send: (async (cmd: { constructor: { name: string }; input: Record<string, unknown> }) => {
       const name = cmd.constructor.name.replace(/Command$/, '');
@@ -39,7 +39,6 @@ function fakeRds(source: DBInstance) {
         case 'DescribeDBClusters':
           return { DBClusters: [] };
         case 'RestoreDBInstanceToPointInTime': {
-          hooks.beforeRestore?.();
           const id = input.TargetDBInstanceIdentifier as string;
           const i: DBInstance = {
             DBInstanceIdentifier: id,
@@ -48,6 +47,7 @@ function fakeRds(source: DBInstance) {
             TagList: input.Tags as DBInstance['TagList'],
           };
           instances.set(id, i);
+          hooks.afterRestore?.();
           return { DBInstance: i };
         }
         case 'DeleteDBInstance':
@@ -71,8 +71,7 @@ const source: DBInstance = {
   LatestRestorableTime: new Date('2026-11-26T01:58:00Z'),
 };
 
-async function drill(src: DBInstance, over: Partial<DrillConfig> = {}, depsOver = {}) {
-  const fake = fakeRds(src);
+async function drill(src: DBInstance, over: Partial<DrillConfig> = {}, depsOver = {}, fake = fakeRds(src)) {
   const clock = fakeClock();
   const log = quietLog();
   const saved: DrillState[] = [];
@@ -270,5 +269,45 @@ describe('preflight of the SQL connection, before anything is created', () => {
     const { report } = await drill(source, {}, { prober: p.prober });
     expect(p.seen).toEqual([]);
     expect(report.passed).toBe(true);
+  });
+});
+
+describe('cleanup after an error', () => {
+  test('a restore accepted by RDS whose response was lost is still deleted, found by its drill-id tag', async () => {
+    const fake = fakeRds(source);
+    fake.hooks.afterRestore = () => {
+      throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    };
+    const { report, log, saved } = await drill(source, {}, {}, fake);
+    expect(report.outcome).toBe('error');
+    expect(report.created).toEqual([]);
+    const arn = `arn:aws:rds:us-east-1:${ACCOUNT}:db:${report.drillId}-restore`;
+    expect(report.cleanup).toMatchObject({ status: 'done', deleted: [arn], left: [] });
+    expect([...fake.instances.keys()]).toEqual(['orders-db']);
+    expect(fake.calls).toContain('DeleteDBInstance');
+    expect(saved.at(-1)).toMatchObject({ outcome: 'error', cleanedUp: true });
+    expect(log.lines).toContainEqual(
+      expect.stringContaining(`warning: deleted ${arn}: created by this drill`),
+    );
+  });
+
+  test('an error before anything was created: the tag finds nothing, and the report says so', async () => {
+    const fake = fakeRds(source);
+    const { report } = await drill(
+      source,
+      { heartbeatTable: 'hb', sqlConnection: 'postgres://u:p@{host}:{port}/db' },
+      {
+        heartbeat: {
+          write: async () => {
+            throw new Error('permission denied for table hb');
+          },
+          newest: async () => undefined,
+        },
+      },
+      fake,
+    );
+    expect(report.outcome).toBe('error');
+    expect(report.cleanup.status).toBe('nothing created (none found by the dr-drill-id tag)');
+    expect(fake.calls).not.toContain('RestoreDBInstanceToPointInTime');
   });
 });

@@ -270,13 +270,15 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
     result.notes.push('RPO not measured: set heartbeat-table for a data-level figure');
 
   // 7. Clean up here when the drill ran to its end; post is the safety net.
-  let outcomeCleanup: CleanupOutcome | undefined;
+  let outcomeCleanup: (CleanupOutcome & { found: number }) | undefined;
   let cleanupStatus: string;
   if (cfg.cleanup === 'never') {
     cleanupStatus = 'skipped (cleanup: never)';
   } else if (cfg.cleanup === 'on-success' && (outcome === 'failed' || outcome === 'error')) {
     cleanupStatus = 'kept for investigation (cleanup: on-success)';
-  } else if (state.created.length === 0 && outcome !== 'cancelled') {
+  } else if (state.created.length === 0 && !error && !aborted) {
+    // Every call returned and none created anything. After an error a create call may have been
+    // accepted without us recording it (a timeout, a dropped response): then the tag decides.
     cleanupStatus = 'nothing created';
     state.cleanedUp = true;
   } else {
@@ -292,7 +294,18 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
     });
     state.cleanedUp = !aborted && outcomeCleanup.left.length === 0;
     state.left = outcomeCleanup.left.map((l) => l.arn);
-    cleanupStatus = state.cleanedUp ? 'done' : aborted ? 'deferred to the post step' : 'incomplete';
+    cleanupStatus = !state.cleanedUp
+      ? aborted
+        ? 'deferred to the post step'
+        : 'incomplete'
+      : outcomeCleanup.found === 0
+        ? 'nothing created (none found by the dr-drill-id tag)'
+        : 'done';
+    for (const d of outcomeCleanup.deleted)
+      if (!state.created.some((c) => c.arn === d.arn))
+        log.warning(
+          `deleted ${d.arn}: created by this drill (dr-drill-id tag) but not recorded before an error`,
+        );
     for (const l of outcomeCleanup.left) log.error(`cleanup left ${l.arn} behind: ${l.error}`);
   }
   state.outcome = outcome;
