@@ -6,7 +6,6 @@ import { healthTargetText, probeError, probeOnce, type Endpoint, type HealthSpec
 import type { DrillConfig } from './inputs.js';
 import type { Prober } from './probes.js';
 import type { CreatedResource, DrillState } from './state.js';
-import type { Tag } from './tags.js';
 import type { Timeline } from './timeline.js';
 import { type RpoFigure } from './timeline.js';
 
@@ -184,8 +183,4 @@ export async function waitFor(
     if (now >= ctx.deadline) throw new PollTimeoutError(what, now - started, last);
     await deps.sleep(Math.min(pollMs, ctx.deadline - now), deps.signal);
   }
-}
-
-export function tagList(tags: Array<{ Key: string; Value: string }>): Tag[] {
-  return tags.map((t) => ({ ...t }));
 }

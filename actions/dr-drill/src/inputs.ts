@@ -1,4 +1,4 @@
-import { ConfigurationError, Inputs, maskSecret, quote } from '@oaktree/action-kit';
+import { ConfigurationError, Inputs, quote } from '@oaktree/action-kit';
 
 export const SCENARIOS = [
   'pitr-restore',
@@ -292,5 +292,3 @@ export function readConfig(inputs = new Inputs(), env: NodeJS.ProcessEnv = proce
     },
   };
 }
-
-export { maskSecret };

@@ -17,7 +17,7 @@ import {
   type DBInstanceAutomatedBackup,
   type GlobalCluster,
 } from '@aws-sdk/client-rds';
-import { ConfigurationError, formatDuration } from '@oaktree/action-kit';
+import { ConfigurationError } from '@oaktree/action-kit';
 import { arnRegion, describeCluster, describeInstance, endpointOf, isNotFound, type Rds } from './aws.js';
 import {
   enter,
@@ -42,9 +42,6 @@ export interface Plan {
   sourceEndpoint?: Endpoint;
   run(ctx: DrillContext): Promise<void>;
 }
-
-const sourceInput = (cfg: DrillConfig) =>
-  cfg.source.kind === 'instance' ? 'source-db-instance' : 'source-db-cluster';
 
 async function loadSourceInstance(cfg: DrillConfig, rds: Rds): Promise<DBInstance> {
   const i = await describeInstance(rds, cfg.source.id);
@@ -835,5 +832,3 @@ export async function preflight(cfg: DrillConfig, deps: EngineDeps): Promise<Pla
       return switchoverPlan(cfg, deps);
   }
 }
-
-export { sourceInput, formatDuration };

@@ -1,14 +1,3 @@
-/** Phases of a recovery, in the order they normally happen. */
-export const PHASES = [
-  'api-accepted',
-  'available',
-  'dns-resolves',
-  'tcp-accepts',
-  'sql-ok',
-  'http-ok',
-] as const;
-export type PhaseName = (typeof PHASES)[number] | `${string}`;
-
 export interface Phase {
   name: string;
   /** Epoch ms when the phase was first observed. */
