@@ -18,7 +18,8 @@ import {
   type GlobalCluster,
 } from '@aws-sdk/client-rds';
 import { ConfigurationError } from '@oaktree/action-kit';
-import { arnRegion, describeCluster, describeInstance, endpointOf, isNotFound, type Rds } from './aws.js';
+import { parseArn } from '@oaktree/aws';
+import { describeCluster, describeInstance, endpointOf, isNotFound, type Rds } from './aws.js';
 import {
   enter,
   fastPollMs,
@@ -730,7 +731,7 @@ async function switchoverPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan>
       'source-db-cluster',
     );
   const secondary = g.GlobalClusterMembers!.find(
-    (m) => arnRegion(m.DBClusterArn) === cfg.drRegion && m.DBClusterArn !== c.DBClusterArn,
+    (m) => parseArn(m.DBClusterArn ?? '')?.region === cfg.drRegion && m.DBClusterArn !== c.DBClusterArn,
   );
   if (!secondary)
     throw new ConfigurationError(
