@@ -73,11 +73,6 @@ export async function listClusters(rds: Rds): Promise<DBCluster[]> {
   return out;
 }
 
-/** The region in an ARN (`arn:aws:rds:eu-west-1:...`). */
-export function arnRegion(arn: string | undefined): string | undefined {
-  return arn ? /^arn:[a-z-]+:[a-z0-9-]+:([a-z0-9-]+):/.exec(arn)?.[1] : undefined;
-}
-
 export function endpointOf(i: DBInstance | undefined): { host: string; port: number } | undefined {
   return i?.Endpoint?.Address ? { host: i.Endpoint.Address, port: i.Endpoint.Port ?? 5432 } : undefined;
 }

@@ -5,10 +5,11 @@ import type { DrillContext, EngineDeps, ScenarioResult } from './engine.js';
 import { probeError, type Endpoint } from './health.js';
 import type { DrillConfig } from './inputs.js';
 import { fillEndpoint } from './probes.js';
+import { checkSqlConnection, sourceConnection } from './preflight.js';
 import { preflight } from './scenarios.js';
 import type { CreatedResource, DrillState } from './state.js';
 import { drillTags, makeDrillId } from './tags.js';
-import { heartbeatRpo, judge, type RpoFigure } from './timeline.js';
+import { heartbeatRpo, judge, reconcileRpo, type HeartbeatReading, type RpoFigure } from './timeline.js';
 
 export const REPORT_SCHEMA = 'oaktree.dr-drill/v1';
 
@@ -57,6 +58,9 @@ export interface DrillHooks {
 /** Waiting for deletions needs no precision: poll at most every 5 s. */
 export const cleanupPollMs = (cfg: DrillConfig) => Math.max(cfg.pollIntervalMs, 5000);
 
+/** Scenarios that restore from backups or snapshots: they always have an RPO upper bound. */
+const RESTORE_SCENARIOS: ReadonlySet<string> = new Set(['pitr-restore', 'snapshot-restore']);
+
 const secs = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms) / 1000);
 
 /**
@@ -67,16 +71,13 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
   const { log } = deps;
   // 1. Everything checkable without changing anything.
   const plan = await preflight(cfg, deps);
-  if (
-    cfg.heartbeatTable &&
-    !cfg.sourceSqlConnection &&
-    /\{host\}|\{port\}/.test(cfg.sqlConnection ?? '') &&
-    !plan.sourceEndpoint
-  )
+  const sourceSql = sourceConnection(cfg, plan.sourceEndpoint);
+  if (cfg.heartbeatTable && !sourceSql)
     throw new ConfigurationError(
       `input "source-sql-connection" is empty and ${cfg.source.id} has no endpoint to fill sql-connection with: set source-sql-connection`,
       'source-sql-connection',
     );
+  await checkSqlConnection(cfg, plan.sourceEndpoint, deps);
 
   // 2. The drill id goes to the step state before anything is created.
   const startedAt = new Date(deps.now());
@@ -161,17 +162,22 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
     notes: [],
   };
   const transitions: DrillContext['transitions'] = [];
-  let heartbeatFigure: RpoFigure | undefined;
+  let heartbeatFailure: RpoFigure | undefined;
+  let reading: HeartbeatReading | undefined;
   let markerAt: number | undefined;
+  let previousAt: number | undefined;
   let error: unknown;
 
   try {
     // 4. The heartbeat marker on the source, stamped by the database clock.
-    if (cfg.heartbeatTable) {
-      const url =
-        cfg.sourceSqlConnection ??
-        fillEndpoint(cfg.sqlConnection!, plan.sourceEndpoint ?? { host: '', port: 0 });
+    if (cfg.heartbeatTable && sourceSql) {
+      const url = sourceSql.url;
       deps.mask(url);
+      // The newest row before the marker is one the recovered copy must hold if the restore point is
+      // later (none yet, or no table yet, on a first drill).
+      previousAt = await deps.heartbeat
+        .newest(url, cfg.heartbeatTable, cfg.probeTimeoutMs * 2)
+        .catch(() => undefined);
       markerAt = await deps.heartbeat.write(url, cfg.heartbeatTable, drillId, cfg.probeTimeoutMs * 2);
       log.info(
         `heartbeat marker written to ${cfg.heartbeatTable} on the source at ${new Date(markerAt).toISOString()} (database clock)`,
@@ -200,16 +206,17 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
         const url = fillEndpoint(cfg.sqlConnection!, ep);
         deps.mask(url);
         try {
-          const newest = await deps.heartbeat.newest(url, cfg.heartbeatTable, cfg.probeTimeoutMs * 2);
-          heartbeatFigure = heartbeatRpo(markerAt, newest);
+          const newestAt = await deps.heartbeat.newest(url, cfg.heartbeatTable, cfg.probeTimeoutMs * 2);
+          reading = { markerAt, previousAt, newestAt };
+          log.info(`  heartbeat: ${heartbeatRpo(markerAt, newestAt).detail}`);
         } catch (err) {
-          heartbeatFigure = {
+          heartbeatFailure = {
             method: 'heartbeat',
             upperBound: false,
             detail: `reading ${cfg.heartbeatTable} on the recovered database failed: ${probeError(err, [cfg.sqlConnection ?? ''])}`,
           };
+          log.info(`  heartbeat: ${heartbeatFailure.detail}`);
         }
-        log.info(`  heartbeat: ${heartbeatFigure.detail}`);
       },
     };
     await plan.run(ctx);
@@ -220,12 +227,28 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
   // 6. Measure and judge.
   const aborted = error instanceof PollCancelledError || deps.signal?.aborted === true;
   const rtoMs = result.legs[0]?.rtoMs;
-  const rpo = heartbeatFigure ?? result.rpoBound;
+  let rpo = heartbeatFailure ?? result.rpoBound;
+  if (reading) {
+    const r = reconcileRpo(reading, result.rpoBound);
+    rpo = r.figure;
+    if (r.warning) {
+      log.warning(r.warning);
+      result.notes.push(r.warning);
+    }
+  }
   const verdict = judge(rtoMs, rpo, { rtoMs: cfg.rtoObjectiveMs, rpoMs: cfg.rpoObjectiveMs }, formatDuration);
-  // An unmeasurable RPO without a heartbeat (replica, failover, switchover) is a note, not a failure.
-  verdict.reasons = verdict.reasons.filter(
-    (r) => !(rpo.method === 'unknown' && r.startsWith('RPO could not')),
-  );
+  // Without a heartbeat, replica-promote, cluster-failover and global-switchover have no RPO by design:
+  // a note, not a failure. A restore always has an upper bound; when RDS gave none the RPO is unknown,
+  // and an unknown RPO cannot be within the objective (after an error, the error says why).
+  if (rpo.method === 'unknown') {
+    const i = verdict.reasons.findIndex((r) => r.startsWith('RPO could not'));
+    if (i >= 0) {
+      if (RESTORE_SCENARIOS.has(cfg.scenario) && !error)
+        verdict.reasons[i] =
+          `RPO unknown: ${rpo.detail}; set heartbeat-table to measure the RPO at the data level`;
+      else verdict.reasons.splice(i, 1);
+    }
+  }
   for (const l of result.legs.slice(1)) {
     if (l.rtoMs === undefined) verdict.reasons.push(`${l.leg} never passed its health check`);
     else if (l.rtoMs > cfg.rtoObjectiveMs)
@@ -247,13 +270,15 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
     result.notes.push('RPO not measured: set heartbeat-table for a data-level figure');
 
   // 7. Clean up here when the drill ran to its end; post is the safety net.
-  let outcomeCleanup: CleanupOutcome | undefined;
+  let outcomeCleanup: (CleanupOutcome & { found: number }) | undefined;
   let cleanupStatus: string;
   if (cfg.cleanup === 'never') {
     cleanupStatus = 'skipped (cleanup: never)';
   } else if (cfg.cleanup === 'on-success' && (outcome === 'failed' || outcome === 'error')) {
     cleanupStatus = 'kept for investigation (cleanup: on-success)';
-  } else if (state.created.length === 0 && outcome !== 'cancelled') {
+  } else if (state.created.length === 0 && !error && !aborted) {
+    // Every call returned and none created anything. After an error a create call may have been
+    // accepted without us recording it (a timeout, a dropped response): then the tag decides.
     cleanupStatus = 'nothing created';
     state.cleanedUp = true;
   } else {
@@ -269,7 +294,18 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
     });
     state.cleanedUp = !aborted && outcomeCleanup.left.length === 0;
     state.left = outcomeCleanup.left.map((l) => l.arn);
-    cleanupStatus = state.cleanedUp ? 'done' : aborted ? 'deferred to the post step' : 'incomplete';
+    cleanupStatus = !state.cleanedUp
+      ? aborted
+        ? 'deferred to the post step'
+        : 'incomplete'
+      : outcomeCleanup.found === 0
+        ? 'nothing created (none found by the dr-drill-id tag)'
+        : 'done';
+    for (const d of outcomeCleanup.deleted)
+      if (!state.created.some((c) => c.arn === d.arn))
+        log.warning(
+          `deleted ${d.arn}: created by this drill (dr-drill-id tag) but not recorded before an error`,
+        );
     for (const l of outcomeCleanup.left) log.error(`cleanup left ${l.arn} behind: ${l.error}`);
   }
   state.outcome = outcome;

@@ -1,4 +1,4 @@
-import { PollCancelledError, PollTimeoutError } from '@oaktree/aws';
+import { PollCancelledError, PollTimeoutError, poll } from '@oaktree/aws';
 import { formatDuration } from '@oaktree/action-kit';
 import type { Rds } from './aws.js';
 import type { HeartbeatStore } from './heartbeat.js';
@@ -6,7 +6,6 @@ import { healthTargetText, probeError, probeOnce, type Endpoint, type HealthSpec
 import type { DrillConfig } from './inputs.js';
 import type { Prober } from './probes.js';
 import type { CreatedResource, DrillState } from './state.js';
-import type { Tag } from './tags.js';
 import type { Timeline } from './timeline.js';
 import { type RpoFigure } from './timeline.js';
 
@@ -162,7 +161,7 @@ export async function recoverLeg(ctx: DrillContext, leg: Timeline, opts: LegOpti
   }
 }
 
-/** Wait for a plain RDS condition (no health check). */
+/** Wait for a plain RDS condition (no health check), logging each new status. */
 export async function waitFor(
   ctx: DrillContext,
   what: string,
@@ -171,21 +170,24 @@ export async function waitFor(
 ): Promise<void> {
   const { deps } = ctx;
   const started = deps.now();
+  const say = (status: string, elapsedMs: number) =>
+    deps.log.info(`  ${what}: ${status} after ${formatDuration(elapsedMs)}`);
   let last = '';
-  for (;;) {
-    if (deps.signal?.aborted) throw new PollCancelledError(what, deps.signal.reason);
-    const r = await check();
-    if (r.status !== last) {
-      last = r.status;
-      deps.log.info(`  ${what}: ${r.status} after ${formatDuration(deps.now() - started)}`);
-    }
-    if (r.done) return;
-    const now = deps.now();
-    if (now >= ctx.deadline) throw new PollTimeoutError(what, now - started, last);
-    await deps.sleep(Math.min(pollMs, ctx.deadline - now), deps.signal);
-  }
-}
-
-export function tagList(tags: Array<{ Key: string; Value: string }>): Tag[] {
-  return tags.map((t) => ({ ...t }));
+  const final = await poll({
+    what,
+    intervalMs: pollMs,
+    deadline: ctx.deadline,
+    signal: deps.signal,
+    now: deps.now,
+    sleep: deps.sleep,
+    onProgress: (status, elapsedMs) => {
+      last = status;
+      say(status, elapsedMs);
+    },
+    check: async () => {
+      const r = await check();
+      return r.done ? { done: true, value: r.status } : { done: false, progress: r.status };
+    },
+  });
+  if (final !== last) say(final, deps.now() - started);
 }

@@ -8,6 +8,7 @@ import { sqlHeartbeat } from './heartbeat.js';
 import type { DrillConfig } from './inputs.js';
 import { realProber } from './probes.js';
 import { publish } from './report.js';
+import { replicaKmsKey } from './scenarios.js';
 import { drillState } from './state.js';
 
 export const ACTION = 'dr-drill';
@@ -38,6 +39,12 @@ export async function execute(cfg: DrillConfig): Promise<void> {
       mask: maskSecret,
       signal: cancel.signal,
     };
+    const kmsKeyId = replicaKmsKey(cfg);
+    if (kmsKeyId) {
+      // Before anything else touches AWS; the KMS client loads only for drills that use a key.
+      const { checkKmsKey, KMSClient } = await import('./kms.js');
+      await checkKmsKey(cfg, kmsKeyId, createClient(KMSClient, { region: cfg.drRegion, action: ACTION }));
+    }
     const report = await runDrill(cfg, deps, { saveState: (s) => drillState.save(s) });
     publish(report, cfg.reportFile);
     if (report.cleanup.left.length)

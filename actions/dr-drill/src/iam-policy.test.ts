@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The README's minimal IAM policy must name every RDS API the action calls, and the statements that
+ * The README's minimal IAM policy must name every AWS API the action calls, and the statements that
  * change or delete things must be conditioned on the dr-drill-id tag. (moto's IAM enforcement ignores
  * tag conditions, so this is checked here rather than end to end.)
  */
@@ -18,17 +18,20 @@ function calledApis(): Set<string> {
   for (const f of readdirSync(here).filter(
     (x) => x.endsWith('.ts') && !x.endsWith('.test.ts') && x !== 'testing.ts',
   )) {
-    for (const m of readFileSync(join(here, f), 'utf8').matchAll(/new (\w+)Command\(/g))
-      out.add(`rds:${m[1]}`);
+    const text = readFileSync(join(here, f), 'utf8');
+    // Each file talks to one service: the SDK client its commands come from.
+    const service = /from '@aws-sdk\/client-(\w+)'/.exec(text)?.[1] ?? 'rds';
+    for (const m of text.matchAll(/new (\w+)Command\(/g)) out.add(`${service}:${m[1]}`);
   }
   return out;
 }
 
-test('every RDS API the action calls is in the README policy', () => {
+test('every AWS API the action calls is in the README policy', () => {
   const allowed = new Set(policy.Statement.flatMap((s) => s.Action));
   const missing = [...calledApis()].filter((a) => !allowed.has(a));
   expect(missing).toEqual([]);
   expect(calledApis().size).toBeGreaterThan(15);
+  expect(calledApis()).toContain('kms:DescribeKey');
 });
 
 test('creating requires the drill tag on the request; changing and deleting require it on the resource', () => {

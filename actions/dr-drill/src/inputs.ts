@@ -1,4 +1,5 @@
-import { ConfigurationError, Inputs, maskSecret, quote } from '@oaktree/action-kit';
+import { ConfigurationError, Inputs, quote } from '@oaktree/action-kit';
+import { parseArn, resolveRegion } from '@oaktree/aws';
 
 export const SCENARIOS = [
   'pitr-restore',
@@ -63,23 +64,11 @@ export interface DrillConfig {
 }
 
 const DB_ID = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const TABLE = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
 const SNAPSHOT = /^(arn:[a-z-]+:rds:[a-z0-9-]+:\d{12}:(cluster-)?snapshot:)?[A-Za-z][A-Za-z0-9:-]{0,254}$/;
 
 function region(inputs: Inputs, name: string, fallback: string | undefined): string {
-  const v = inputs.string(name) ?? fallback;
-  if (!v)
-    throw new ConfigurationError(
-      `no AWS region: set the "${name}" input or AWS_REGION (aws-actions/configure-aws-credentials sets it)`,
-      name,
-    );
-  if (!REGION.test(v))
-    throw new ConfigurationError(
-      `input "${name}" is ${quote(v)}: expected an AWS region such as us-east-1`,
-      name,
-    );
-  return v;
+  return resolveRegion(inputs.string(name) ?? fallback, {}, name);
 }
 
 /** A connection URL with optional {host}/{port} placeholders; checked with dummy values filled in. */
@@ -155,7 +144,7 @@ export function readConfig(inputs = new Inputs(), env: NodeJS.ProcessEnv = proce
         `input "snapshot-identifier" is ${quote(snapshotIdentifier)}: expected a snapshot identifier or ARN`,
         'snapshot-identifier',
       );
-    const arnRegion = /^arn:[a-z-]+:rds:([a-z0-9-]+):/.exec(snapshotIdentifier)?.[1];
+    const arnRegion = parseArn(snapshotIdentifier)?.region;
     if (arnRegion && arnRegion !== drRegion)
       throw new ConfigurationError(
         `input "snapshot-identifier" names a snapshot in ${arnRegion}, but dr-region is ${drRegion}: copy it there first (rds-snapshot copy-to-regions)`,
@@ -292,5 +281,3 @@ export function readConfig(inputs = new Inputs(), env: NodeJS.ProcessEnv = proce
     },
   };
 }
-
-export { maskSecret };

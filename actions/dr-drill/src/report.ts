@@ -28,7 +28,7 @@ export function historyRecord(r: DrillReport): Record<string, unknown> {
   };
 }
 
-export function summaryMarkdown(r: DrillReport): string {
+export function summary(r: DrillReport): SummaryBuilder {
   const s = new SummaryBuilder();
   s.heading(
     `DR drill ${r.passed ? 'passed ✅' : r.outcome === 'cancelled' ? 'cancelled ⚠️' : 'FAILED ❌'}: ${r.scenario} of ${r.source.id}`,
@@ -106,7 +106,7 @@ export function summaryMarkdown(r: DrillReport): string {
       `Orphan sweep: deleted ${r.sweep.deleted.length}${r.sweep.deleted.length ? ` (${r.sweep.deleted.map((d) => `\`${d.arn}\``).join(', ')})` : ''}, spared ${r.sweep.spared.length} younger drill resource(s)${r.sweep.left.length ? `, could not delete ${r.sweep.left.map((l) => `\`${l.arn}\``).join(', ')}` : ''}.`,
     );
   if (r.notes.length) s.details('Notes', r.notes.map((n) => `- ${n}`).join('\n'));
-  return s.toString();
+  return s;
 }
 
 /** Job summary, report file, history line and outputs. */
@@ -115,9 +115,7 @@ export function publish(r: DrillReport, reportFile: string | undefined): void {
     mkdirSync(dirname(reportFile), { recursive: true });
     writeFileSync(reportFile, JSON.stringify(r, null, 2) + '\n');
   }
-  const summary = summaryMarkdown(r);
-  const file = process.env.GITHUB_STEP_SUMMARY;
-  if (file) writeFileSync(file, summary, { flag: 'a' });
+  summary(r).write();
   log.info(JSON.stringify(historyRecord(r)));
   setOutputs({
     'drill-id': r.drillId,

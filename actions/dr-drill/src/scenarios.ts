@@ -17,8 +17,9 @@ import {
   type DBInstanceAutomatedBackup,
   type GlobalCluster,
 } from '@aws-sdk/client-rds';
-import { ConfigurationError, formatDuration } from '@oaktree/action-kit';
-import { arnRegion, describeCluster, describeInstance, endpointOf, isNotFound, type Rds } from './aws.js';
+import { ConfigurationError } from '@oaktree/action-kit';
+import { parseArn } from '@oaktree/aws';
+import { describeCluster, describeInstance, endpointOf, isNotFound, type Rds } from './aws.js';
 import {
   enter,
   fastPollMs,
@@ -32,7 +33,7 @@ import type { Endpoint } from './health.js';
 import type { DrillConfig } from './inputs.js';
 import { findSnapshot, type SnapshotInfo } from './snapshots.js';
 import { resourceId } from './tags.js';
-import { Timeline, restorePointRpo, snapshotAgeRpo } from './timeline.js';
+import { Timeline, noBound, restorePointRpo, snapshotAgeRpo } from './timeline.js';
 
 /** A checked, ready-to-run scenario. Building it only reads; running it creates or moves things. */
 export interface Plan {
@@ -42,9 +43,6 @@ export interface Plan {
   sourceEndpoint?: Endpoint;
   run(ctx: DrillContext): Promise<void>;
 }
-
-const sourceInput = (cfg: DrillConfig) =>
-  cfg.source.kind === 'instance' ? 'source-db-instance' : 'source-db-cluster';
 
 async function loadSourceInstance(cfg: DrillConfig, rds: Rds): Promise<DBInstance> {
   const i = await describeInstance(rds, cfg.source.id);
@@ -258,7 +256,13 @@ async function pitrPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
       enter(ctx, 'restoring');
       const t0 = ctx.deps.now();
       leg.begin(t0);
-      if (restorePoint) ctx.result.rpoBound = restorePointRpo(restorePoint.getTime(), t0);
+      ctx.result.rpoBound = restorePoint
+        ? restorePointRpo(restorePoint.getTime(), t0)
+        : noBound(
+            backup
+              ? `RDS reported no restore window for the replicated backups of ${cfg.source.id}`
+              : `RDS reported no latest restorable time for ${cfg.source.id}`,
+          );
       const r = await dr.send(
         new RestoreDBInstanceToPointInTimeCommand({
           ...(backup
@@ -374,6 +378,12 @@ async function clusterRestorePlan(
       leg.begin(t0);
       if (snap?.takenAt) ctx.result.rpoBound = snapshotAgeRpo(snap.takenAt.getTime(), t0, snap.id);
       else if (restorePoint) ctx.result.rpoBound = restorePointRpo(restorePoint.getTime(), t0);
+      else
+        ctx.result.rpoBound = noBound(
+          snap
+            ? `RDS reported no creation time for snapshot ${snap.id}`
+            : `RDS reported no latest restorable time for ${cfg.source.id}`,
+        );
       const r = snap
         ? await dr.send(
             new RestoreDBClusterFromSnapshotCommand({
@@ -484,7 +494,9 @@ async function snapshotPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
       enter(ctx, 'restoring');
       const t0 = ctx.deps.now();
       leg.begin(t0);
-      if (snap.takenAt) ctx.result.rpoBound = snapshotAgeRpo(snap.takenAt.getTime(), t0, snap.id);
+      ctx.result.rpoBound = snap.takenAt
+        ? snapshotAgeRpo(snap.takenAt.getTime(), t0, snap.id)
+        : noBound(`RDS reported no creation time for snapshot ${snap.id}`);
       const r = await dr.send(
         new RestoreDBInstanceFromDBSnapshotCommand({
           DBInstanceIdentifier: id,
@@ -535,6 +547,11 @@ export function isPromoted(i: DBInstance): boolean {
   );
 }
 
+/** The KMS key the drill passes to RDS: only a cross-region replica (replica-promote) takes one. */
+export function replicaKmsKey(cfg: DrillConfig): string | undefined {
+  return cfg.scenario === 'replica-promote' && cfg.drRegion !== cfg.sourceRegion ? cfg.kmsKeyId : undefined;
+}
+
 async function replicaPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
   const src = deps.rds(cfg.sourceRegion);
   const dr = deps.rds(cfg.drRegion);
@@ -550,7 +567,8 @@ async function replicaPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
       'source-db-instance',
     );
   const cross = cfg.drRegion !== cfg.sourceRegion;
-  if (cross && i.StorageEncrypted && !cfg.kmsKeyId)
+  const kmsKeyId = replicaKmsKey(cfg);
+  if (cross && i.StorageEncrypted && !kmsKeyId)
     throw new ConfigurationError(
       `input "kms-key-id" is empty but ${cfg.source.id} is encrypted: a cross-region replica needs a KMS key in ${cfg.drRegion}`,
       'kms-key-id',
@@ -571,7 +589,7 @@ async function replicaPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
         new CreateDBInstanceReadReplicaCommand({
           DBInstanceIdentifier: id,
           SourceDBInstanceIdentifier: cross ? i.DBInstanceArn : cfg.source.id,
-          ...(cross && cfg.kmsKeyId ? { KmsKeyId: cfg.kmsKeyId } : {}),
+          ...(kmsKeyId ? { KmsKeyId: kmsKeyId } : {}),
           ...parityParams(p),
           MultiAZ: false,
           DeletionProtection: false,
@@ -713,7 +731,7 @@ async function switchoverPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan>
       'source-db-cluster',
     );
   const secondary = g.GlobalClusterMembers!.find(
-    (m) => arnRegion(m.DBClusterArn) === cfg.drRegion && m.DBClusterArn !== c.DBClusterArn,
+    (m) => parseArn(m.DBClusterArn ?? '')?.region === cfg.drRegion && m.DBClusterArn !== c.DBClusterArn,
   );
   if (!secondary)
     throw new ConfigurationError(
@@ -815,5 +833,3 @@ export async function preflight(cfg: DrillConfig, deps: EngineDeps): Promise<Pla
       return switchoverPlan(cfg, deps);
   }
 }
-
-export { sourceInput, formatDuration };

@@ -1,5 +1,13 @@
 import { formatDuration } from '@oaktree/action-kit';
-import { Timeline, heartbeatRpo, judge, restorePointRpo, rto, snapshotAgeRpo } from './timeline.js';
+import {
+  Timeline,
+  heartbeatRpo,
+  judge,
+  reconcileRpo,
+  restorePointRpo,
+  rto,
+  snapshotAgeRpo,
+} from './timeline.js';
 
 test('RTO runs from the first mutating call to the first passing health check', () => {
   const t = new Timeline();
@@ -33,6 +41,35 @@ test('heartbeat RPO: marker minus the newest row on the recovered database', () 
     upperBound: false,
   });
   expect(heartbeatRpo(marker, undefined).ms).toBeUndefined();
+});
+
+test('heartbeat and upper bound: min of the two, unless the data refutes the bound', () => {
+  const t0 = Date.parse('2026-11-26T02:00:00Z');
+  const bound = restorePointRpo(t0 - 120_000, t0); // RDS: data up to 2 min ago
+  // Marker made it across: 0.
+  expect(reconcileRpo({ markerAt: t0, previousAt: t0 - 60_000, newestAt: t0 }, bound).figure.ms).toBe(0);
+  // A fresh heartbeat proves more than the restore point.
+  expect(reconcileRpo({ markerAt: t0, previousAt: t0 - 30_000, newestAt: t0 - 30_000 }, bound)).toEqual({
+    figure: expect.objectContaining({ ms: 30_000, method: 'heartbeat' }),
+  });
+  // Stale heartbeat (nothing written since yesterday): the bound, with a warning.
+  const stale = reconcileRpo({ markerAt: t0, previousAt: t0 - 86_400_000, newestAt: t0 - 86_400_000 }, bound);
+  expect(stale.figure).toMatchObject({ ms: 120_000, method: 'restore-point', upperBound: true });
+  expect(stale.warning).toMatch(/^the heartbeat is stale/);
+  // An empty table on both sides (first drill): the bound.
+  expect(reconcileRpo({ markerAt: t0 }, bound).figure).toMatchObject({ ms: 120_000 });
+  // The source had a row 3 min ago, before the restore point; the copy lacks it: the bound is refuted.
+  const refuted = reconcileRpo({ markerAt: t0, previousAt: t0 - 180_000, newestAt: t0 - 600_000 }, bound);
+  expect(refuted.figure).toMatchObject({ ms: 600_000, method: 'heartbeat' });
+  expect(refuted.warning).toMatch(/lacks the heartbeat row of 2026-11-26T01:57:00.000Z/);
+  expect(reconcileRpo({ markerAt: t0, previousAt: t0 - 180_000 }, bound).figure.ms).toBeUndefined();
+  // A row written after the restore point and missing from the copy is consistent with the bound.
+  expect(
+    reconcileRpo({ markerAt: t0, previousAt: t0 - 60_000, newestAt: t0 - 600_000 }, bound).figure,
+  ).toMatchObject({ ms: 120_000, method: 'restore-point' });
+  // No upper bound (replica, failover): the heartbeat alone.
+  const none = { method: 'unknown' as const, upperBound: false, detail: '' };
+  expect(reconcileRpo({ markerAt: t0, newestAt: t0 - 600_000 }, none).figure.ms).toBe(600_000);
 });
 
 test('upper bounds: restore point and snapshot age', () => {

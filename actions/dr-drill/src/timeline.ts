@@ -1,14 +1,3 @@
-/** Phases of a recovery, in the order they normally happen. */
-export const PHASES = [
-  'api-accepted',
-  'available',
-  'dns-resolves',
-  'tcp-accepts',
-  'sql-ok',
-  'http-ok',
-] as const;
-export type PhaseName = (typeof PHASES)[number] | `${string}`;
-
 export interface Phase {
   name: string;
   /** Epoch ms when the phase was first observed. */
@@ -68,6 +57,8 @@ export interface RpoFigure {
   /** True when the figure is an upper bound rather than a data-level measurement. */
   upperBound: boolean;
   detail: string;
+  /** Upper bounds: the time up to which RDS says the recovered copy holds data (epoch ms). */
+  pointAt?: number;
 }
 
 /**
@@ -101,6 +92,7 @@ export function restorePointRpo(restorePointMs: number, requestedAtMs: number): 
     method: 'restore-point',
     upperBound: true,
     detail: `restore point ${new Date(restorePointMs).toISOString()} (latest restorable time)`,
+    pointAt: restorePointMs,
   };
 }
 
@@ -115,7 +107,61 @@ export function snapshotAgeRpo(
     method: 'snapshot-age',
     upperBound: true,
     detail: `snapshot ${snapshotId} taken ${new Date(snapshotCreatedMs).toISOString()}`,
+    pointAt: snapshotCreatedMs,
   };
+}
+
+/** What the heartbeat showed, all on database clocks. */
+export interface HeartbeatReading {
+  /** The marker row written on the source just before the recovery. */
+  markerAt: number;
+  /** The newest row on the source before the marker: a row the recovered copy should hold too. */
+  previousAt?: number;
+  /** The newest row on the recovered database. */
+  newestAt?: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The RPO with a heartbeat, never better than what can be proven. The newest heartbeat row on the
+ * recovered copy proves it holds data up to that row; a restore's upper bound says (RDS's word) it
+ * holds data up to the restore point or snapshot time. Both bound the loss from above, so the RPO is
+ * the smaller: min(marker - newest row, upper bound). The heartbeat alone overstates the loss when no
+ * job keeps it fresh (its newest row is older than the restore point): then the upper bound is
+ * reported, with a warning. The data can refute RDS's word: when the source had a heartbeat row
+ * written at or before the restore point and the recovered copy lacks it, the upper bound is not used.
+ */
+export function reconcileRpo(h: HeartbeatReading, bound: RpoFigure): { figure: RpoFigure; warning?: string } {
+  const hb = heartbeatRpo(h.markerAt, h.newestAt);
+  if (hb.ms === 0 || bound.ms === undefined || bound.pointAt === undefined) return { figure: hb };
+  const lacking =
+    h.previousAt !== undefined &&
+    h.previousAt <= bound.pointAt &&
+    (h.newestAt === undefined || h.newestAt < h.previousAt);
+  if (lacking) {
+    const why = `the recovered database lacks the heartbeat row of ${iso(h.previousAt!)} that the source had before ${bound.detail}`;
+    return {
+      figure: { ...hb, detail: `${hb.detail}; ${why}, so that upper bound does not hold` },
+      warning: `${why}: data the recovery should hold is missing`,
+    };
+  }
+  if (hb.ms !== undefined && hb.ms <= bound.ms) return { figure: hb };
+  const newest = h.newestAt === undefined ? 'has no rows' : `was last written ${iso(h.newestAt)}`;
+  return {
+    figure: {
+      ...bound,
+      detail: `${bound.detail}; the heartbeat on the recovered database ${newest}, before that, so it proves less`,
+    },
+    warning:
+      `the heartbeat is stale: its newest row on the recovered database ${newest}, before ${bound.detail}; ` +
+      'the upper bound is reported instead. Keep a job writing a row to heartbeat-table every minute for a data-level RPO',
+  };
+}
+
+/** A restore whose upper bound RDS did not give us (no restore point, no snapshot time). */
+export function noBound(why: string): RpoFigure {
+  return { method: 'unknown', upperBound: false, detail: `${why}, so the restore has no RPO upper bound` };
 }
 
 export interface Verdict {
