@@ -97,6 +97,12 @@ test.each([
   [{ 'rto-objective': '' }, 'rto-objective', /required/],
   [{ 'rpo-objective': '15' }, 'rpo-objective', /"15"/],
   [{ 'snapshot-identifier': 'snap-1' }, 'snapshot-identifier', /applies to snapshot-restore only/],
+  [{ 'kms-key-id': 'alias/dr' }, 'kms-key-id', /applies to a cross-region replica-promote only/],
+  [
+    { scenario: 'replica-promote', 'kms-key-id': 'alias/dr', 'dr-region': '' },
+    'kms-key-id',
+    /replica-promote in one region/,
+  ],
   [
     { scenario: 'snapshot-restore', 'snapshot-identifier': 'arn:aws:rds:eu-west-1:123456789012:snapshot:s1' },
     'snapshot-identifier',

@@ -181,6 +181,11 @@ export function readConfig(inputs = new Inputs(), env: NodeJS.ProcessEnv = proce
   }
 
   const kmsKeyId = inputs.string('kms-key-id');
+  if (kmsKeyId !== undefined && !(scenario === 'replica-promote' && drRegion !== sourceRegion))
+    throw new ConfigurationError(
+      `input "kms-key-id" is set but scenario is ${scenario}${scenario === 'replica-promote' ? ' in one region' : ''}: it applies to a cross-region replica-promote only (restores keep the snapshot's or backup's key); remove it`,
+      'kms-key-id',
+    );
   const allowDisruption = inputs.boolean('allow-disruption', { default: false });
   if ((scenario === 'cluster-failover' || scenario === 'global-switchover') && !allowDisruption)
     throw new ConfigurationError(
