@@ -5,27 +5,9 @@ import {
   type DBInstance,
   type RDSClient,
 } from '@aws-sdk/client-rds';
+import { isNotFound } from '@oaktree/aws';
 
 export type Rds = Pick<RDSClient, 'send'>;
-
-const NOT_FOUND = new Set([
-  'DBInstanceNotFound',
-  'DBInstanceNotFoundFault',
-  'DBClusterNotFoundFault',
-  'DBClusterNotFound',
-  'DBSnapshotNotFound',
-  'DBSnapshotNotFoundFault',
-  'DBClusterSnapshotNotFoundFault',
-  'DBSubnetGroupNotFoundFault',
-  'DBParameterGroupNotFound',
-  'DBParameterGroupNotFoundFault',
-  'GlobalClusterNotFoundFault',
-]);
-
-export function isNotFound(err: unknown): boolean {
-  const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-  return NOT_FOUND.has(e?.name ?? '') || NOT_FOUND.has(e?.Code ?? '') || /not ?found/i.test(e?.name ?? '');
-}
 
 export function httpStatus(err: unknown): number | undefined {
   return (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;

@@ -7,11 +7,11 @@ import {
   type DBInstance,
 } from '@aws-sdk/client-rds';
 import { errorMessage } from '@oaktree/action-kit';
+import { isNotFound } from '@oaktree/aws';
 import {
   describeCluster,
   describeInstance,
   httpStatus,
-  isNotFound,
   listClusters,
   listInstances,
   type Rds,

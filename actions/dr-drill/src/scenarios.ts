@@ -18,8 +18,8 @@ import {
   type GlobalCluster,
 } from '@aws-sdk/client-rds';
 import { ConfigurationError } from '@oaktree/action-kit';
-import { parseArn } from '@oaktree/aws';
-import { describeCluster, describeInstance, endpointOf, isNotFound, type Rds } from './aws.js';
+import { isNotFound, parseArn } from '@oaktree/aws';
+import { describeCluster, describeInstance, endpointOf, type Rds } from './aws.js';
 import {
   enter,
   fastPollMs,

@@ -5,7 +5,8 @@ import {
   type DBSnapshot,
 } from '@aws-sdk/client-rds';
 import { ConfigurationError } from '@oaktree/action-kit';
-import { isNotFound, type Rds } from './aws.js';
+import { isNotFound, SNAPSHOT_TAG } from '@oaktree/aws';
+import type { Rds } from './aws.js';
 import { tagValue, type Tag } from './tags.js';
 
 /** A snapshot as the picker sees it (instance or cluster). */
@@ -25,8 +26,9 @@ export interface SnapshotInfo {
   engineVersion?: string;
 }
 
-export const TAG_SOURCE_DB = 'oaktree:source-db';
-export const TAG_SOURCE_REGION = 'oaktree:source-region';
+// rds-snapshot's provenance tags on its snapshots and copies (the shared contract in @oaktree/aws).
+const TAG_SOURCE_DB = SNAPSHOT_TAG.sourceDb;
+const TAG_SOURCE_REGION = SNAPSHOT_TAG.sourceRegion;
 
 export function fromDbSnapshot(s: DBSnapshot): SnapshotInfo {
   return {

@@ -10,7 +10,15 @@ import {
   log,
   quote,
 } from '@oaktree/action-kit';
-import { cancelOnSignals, createClient, explainAwsError, parseArn, poll } from '@oaktree/aws';
+import {
+  cancelOnSignals,
+  createClient,
+  explainAwsError,
+  isAlreadyExists,
+  isNotFound,
+  parseArn,
+  poll,
+} from '@oaktree/aws';
 import { INPUT, type Config } from './inputs.js';
 import { COPY_LIMIT } from './limiter.js';
 import { fromRun, inScope, mergeTags, provenanceTags, snapshotId, type Scope } from './naming.js';
@@ -23,8 +31,6 @@ import {
   describeDatabases,
   describeReplicatedBackup,
   describeSnapshot,
-  isAlreadyExists,
-  isNotFound,
   listManualSnapshots,
   type Database,
   type Kind,

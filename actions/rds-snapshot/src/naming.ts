@@ -1,19 +1,11 @@
+import { SNAPSHOT_MANAGED_BY, SNAPSHOT_TAG } from '@oaktree/aws';
 import type { RunContext, Tag } from './inputs.js';
 
 /** Value of the managed-by tag: pruning only ever touches snapshots carrying it. */
-export const MANAGED_BY = 'rds-snapshot';
+export const MANAGED_BY = SNAPSHOT_MANAGED_BY;
 
-/** The provenance tags every snapshot (and, through CopyTags, every copy) carries. */
-export const TAG = {
-  managedBy: 'oaktree:managed-by',
-  sourceDb: 'oaktree:source-db',
-  sourceRegion: 'oaktree:source-region',
-  prefix: 'oaktree:prefix',
-  repository: 'oaktree:repository',
-  runId: 'oaktree:run-id',
-  attempt: 'oaktree:run-attempt',
-  sha: 'oaktree:sha',
-} as const;
+/** The provenance tags every snapshot (and, through CopyTags, every copy) carries; dr-drill reads them too. */
+export const TAG = SNAPSHOT_TAG;
 
 /** RDS allows 50 tags per resource. */
 export const MAX_TAGS = 50;

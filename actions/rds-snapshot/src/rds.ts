@@ -15,6 +15,7 @@ import {
   type DBSnapshot,
   type RDSClient,
 } from '@aws-sdk/client-rds';
+import { isNotFound } from '@oaktree/aws';
 import type { Tag } from './inputs.js';
 import { tagMap, type TagMap } from './naming.js';
 
@@ -52,16 +53,6 @@ export interface Snapshot {
   encrypted: boolean;
   percent?: number;
   database?: string;
-}
-
-const NOT_FOUND = /NotFound/;
-const ALREADY_EXISTS = /AlreadyExists/;
-
-export function isNotFound(err: unknown): boolean {
-  return NOT_FOUND.test((err as { name?: string })?.name ?? '');
-}
-export function isAlreadyExists(err: unknown): boolean {
-  return ALREADY_EXISTS.test((err as { name?: string })?.name ?? '');
 }
 
 function fromInstanceSnapshot(s: DBSnapshot): Snapshot {

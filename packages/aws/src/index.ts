@@ -18,3 +18,5 @@ export { cancelOnSignals, type Cancellation } from './cancel.js';
 export { explainAwsError, iamPrefix } from './explain.js';
 export { parseArn, partitionOf, consoleHost, consoleUrl, type Arn } from './arn.js';
 export { SUITE_VERSION } from './version.js';
+export { awsErrorName, isNotFound, isAlreadyExists } from './errors.js';
+export { SNAPSHOT_TAG, SNAPSHOT_MANAGED_BY } from './rds-tags.js';
