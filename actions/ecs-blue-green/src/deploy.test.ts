@@ -260,6 +260,84 @@ test('cancel: StopDeployment with rollback; DeploymentAlreadyCompleted counts as
   expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
 });
 
+/**
+ * A group with someone else's deployment d-OTHER in progress. StopDeployment with rollback stops it
+ * and starts the rollback d-ROLLBACK (creator codeDeployRollback), which ends Succeeded after
+ * `rollbackReads` GetDeployment calls. ListDeployments answers whatever is still active.
+ */
+function activeGroup(opts: { rollbackAlreadyRunning?: boolean; rollbackReads?: number } = {}) {
+  const status: Record<string, string> = {
+    'd-OTHER': opts.rollbackAlreadyRunning ? 'Stopped' : 'InProgress',
+  };
+  if (opts.rollbackAlreadyRunning) status['d-ROLLBACK'] = 'InProgress';
+  let rollbackReads = 0;
+  cdMock.on(ListDeploymentsCommand).callsFake(() => ({
+    deployments: Object.keys(status).filter((id) => status[id] === 'InProgress'),
+  }));
+  cdMock.on(StopDeploymentCommand).callsFake((input: { deploymentId: string }) => {
+    if (status[input.deploymentId] !== 'InProgress') throw awsError('DeploymentAlreadyCompletedException');
+    status[input.deploymentId] = 'Stopped';
+    if (input.deploymentId === 'd-OTHER') status['d-ROLLBACK'] = 'InProgress';
+    return { status: 'Succeeded' };
+  });
+  cdMock.on(GetDeploymentCommand).callsFake((input: { deploymentId: string }) => {
+    const id = input.deploymentId;
+    if (id === 'd-ROLLBACK' && status[id] === 'InProgress' && ++rollbackReads > (opts.rollbackReads ?? 2))
+      status[id] = 'Succeeded';
+    return {
+      deploymentInfo: {
+        deploymentId: id,
+        status: status[id],
+        creator: id === 'd-ROLLBACK' ? 'codeDeployRollback' : 'user',
+        rollbackInfo:
+          id === 'd-OTHER' && status['d-ROLLBACK']
+            ? { rollbackDeploymentId: 'd-ROLLBACK' }
+            : id === 'd-ROLLBACK'
+              ? { rollbackTriggeringDeploymentId: 'd-OTHER' }
+              : undefined,
+      },
+    };
+  });
+  cdMock.on(ListDeploymentTargetsCommand).resolves({ targetIds: ['shop:web'] });
+  cdMock.on(BatchGetDeploymentTargetsCommand).resolves({ deploymentTargets: [{ ecsTarget: {} }] });
+  return status;
+}
+
+test('if-deployment-active stop: stops the active deployment once, waits for its rollback, never stops the rollback', async () => {
+  happyAws();
+  const status = activeGroup();
+  const h = harness();
+  await run(await cfg({ 'if-deployment-active': 'stop', 'wait-for': 'created' }), h.deps, h.report);
+  expect(cdMock.commandCalls(StopDeploymentCommand).map((c) => c.args[0].input)).toEqual([
+    { deploymentId: 'd-OTHER', autoRollbackEnabled: true },
+  ]);
+  expect(status['d-ROLLBACK']).toBe('Succeeded');
+  expect(h.lines).toContain('active deployment d-OTHER ended Stopped');
+  expect(h.lines).toContain('rollback deployment d-ROLLBACK ended Succeeded');
+  // the new deployment is created only after the rollback ended
+  const created = cdMock.commandCalls(CreateDeploymentCommand);
+  expect(created).toHaveLength(1);
+  const lastRollbackRead = cdMock
+    .commandCalls(GetDeploymentCommand)
+    .filter((c) => c.args[0].input.deploymentId === 'd-ROLLBACK')
+    .at(-1)!;
+  expect(lastRollbackRead.calledBefore(created[0]!)).toBe(true);
+  expect(h.report.outcome).toBe('created');
+});
+
+test('if-deployment-active stop: an active rollback deployment is waited for, not stopped', async () => {
+  happyAws();
+  const status = activeGroup({ rollbackAlreadyRunning: true });
+  const h = harness();
+  await run(await cfg({ 'if-deployment-active': 'stop', 'wait-for': 'created' }), h.deps, h.report);
+  expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+  expect(status['d-ROLLBACK']).toBe('Succeeded');
+  expect(h.lines).toContain(
+    'deployment d-ROLLBACK active in DgpECS-shop-web is a rollback of d-OTHER; waiting for it to end (a rollback is never stopped)',
+  );
+  expect(cdMock.commandCalls(CreateDeploymentCommand)).toHaveLength(1);
+});
+
 test('a failure reads the ECS service events and stopped-task reasons', async () => {
   happyAws();
   const recent = new Date(1_700_000_000_000 + 1000);

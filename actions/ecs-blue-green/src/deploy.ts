@@ -1,10 +1,12 @@
 import {
   ContinueDeploymentCommand,
   CreateDeploymentCommand,
+  GetDeploymentCommand,
   GetDeploymentConfigCommand,
   GetDeploymentGroupCommand,
   ListDeploymentsCommand,
   type DeploymentGroupInfo,
+  type DeploymentInfo,
 } from '@aws-sdk/client-codedeploy';
 import {
   DescribeServicesCommand,
@@ -198,10 +200,6 @@ async function shiftOf(name: string, input: boolean, codedeploy: Sender, deps: D
     );
     return 0;
   }
-}
-
-function activeOutcomeText(r: FollowResult): string {
-  return `${r.info.deploymentId ?? ''} ended ${r.status}`;
 }
 
 /**
@@ -433,6 +431,11 @@ async function handleActive(
   targetId: string,
   followDeps: Parameters<typeof follow>[1],
 ): Promise<void> {
+  const followOne = async (deploymentId: string, label: string) =>
+    follow(
+      { deploymentId, targetId, intervalMs: config.pollIntervalMs, deadline, until: 'final', label },
+      { ...followDeps, probe: undefined },
+    );
   for (let round = 0; round < 5; round++) {
     const out = (await deps.codedeploy.send(
       new ListDeploymentsCommand({
@@ -448,7 +451,18 @@ async function handleActive(
         `deployment ${active} is still active in ${config.deploymentGroup} (CodeDeploy runs one at a time): ` +
           `wait for it, or set if-deployment-active to wait (follow it to the end first) or stop (stop it with rollback)`,
       );
-    if (config.ifDeploymentActive === 'stop') {
+    const got = (await deps.codedeploy.send(new GetDeploymentCommand({ deploymentId: active }))) as {
+      deploymentInfo?: DeploymentInfo;
+    };
+    // A rollback CodeDeploy started is never stopped: stopping it would leave the service half rolled back.
+    const isRollback = got.deploymentInfo?.creator === 'codeDeployRollback';
+    if (isRollback) {
+      const of = got.deploymentInfo?.rollbackInfo?.rollbackTriggeringDeploymentId;
+      deps.log.info(
+        `deployment ${active} active in ${config.deploymentGroup} is a rollback${of ? ` of ${of}` : ''}; ` +
+          `waiting for it to end (a rollback is never stopped)`,
+      );
+    } else if (config.ifDeploymentActive === 'stop') {
       deps.log.info(
         `deployment ${active} is active in ${config.deploymentGroup}; stopping it with rollback (if-deployment-active: stop)`,
       );
@@ -458,18 +472,14 @@ async function handleActive(
         `deployment ${active} is active in ${config.deploymentGroup}; waiting for it to end (if-deployment-active: wait)`,
       );
     }
-    const r = await follow(
-      {
-        deploymentId: active,
-        targetId,
-        intervalMs: config.pollIntervalMs,
-        deadline,
-        until: 'final',
-        label: `active ${active}`,
-      },
-      { ...followDeps, probe: undefined },
-    );
-    deps.log.info(`active deployment ${activeOutcomeText(r)}`);
+    const r = await followOne(active, `active ${active}`);
+    deps.log.info(`active deployment ${active} ended ${r.status}`);
+    const rollbackId = r.info.rollbackInfo?.rollbackDeploymentId || undefined;
+    if (rollbackId) {
+      deps.log.info(`waiting for its rollback deployment ${rollbackId} to end`);
+      const rb = await followOne(rollbackId, `rollback ${rollbackId}`);
+      deps.log.info(`rollback deployment ${rollbackId} ended ${rb.status}`);
+    }
   }
   throw new OperationError(`deployments kept starting in ${config.deploymentGroup}; gave up after 5 rounds`);
 }

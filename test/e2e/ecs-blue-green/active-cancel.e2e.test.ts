@@ -71,11 +71,14 @@ test('if-deployment-active stop: stops the active one with rollback, waits for t
     env: env(),
   });
   expect(run.main.exitCode).toBe(0);
-  expect(callsOf(emulator(), 'StopDeployment')[0]!.input).toEqual({
-    deploymentId: other,
-    autoRollbackEnabled: true,
-  });
+  // exactly one stop: the rollback deployment CodeDeploy starts for it is waited for, never stopped
+  expect(callsOf(emulator(), 'StopDeployment').map((c) => c.input)).toEqual([
+    { deploymentId: other, autoRollbackEnabled: true },
+  ]);
   expect(run.main.log).toContain(`active deployment ${other} ended Stopped`);
+  const rollback = /waiting for its rollback deployment (d-\w+) to end/.exec(run.main.log)?.[1];
+  expect(rollback).toBeDefined();
+  expect(run.main.log).toContain(`rollback deployment ${rollback} ended Succeeded`);
   expect(run.outputs.status).toBe('Succeeded');
   expect(run.outputs['deployment-id']).not.toBe(other);
 }, 60_000);
