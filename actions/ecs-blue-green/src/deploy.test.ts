@@ -1,6 +1,7 @@
 import {
   BatchGetDeploymentTargetsCommand,
   CodeDeployClient,
+  ContinueDeploymentCommand,
   CreateDeploymentCommand,
   GetDeploymentCommand,
   GetDeploymentConfigCommand,
@@ -336,6 +337,41 @@ test('if-deployment-active stop: an active rollback deployment is waited for, no
     'deployment d-ROLLBACK active in DgpECS-shop-web is a rollback of d-OTHER; waiting for it to end (a rollback is never stopped)',
   );
   expect(cdMock.commandCalls(CreateDeploymentCommand)).toHaveLength(1);
+});
+
+test('command continue refused (not in Ready, already ended): nothing left for post to roll back', async () => {
+  for (const name of ['DeploymentIsNotInReadyStateException', 'DeploymentAlreadyCompletedException']) {
+    cdMock.reset();
+    cdMock.on(ContinueDeploymentCommand).rejects(awsError(name));
+    const h = harness();
+    await expect(
+      run(await cfg({ command: 'continue', 'deployment-id': 'd-BBBBBBBBB' }), h.deps, h.report),
+    ).rejects.toThrow(new RegExp(`^cannot continue d-BBBBBBBBB: ${name}`));
+    expect(h.saved.filter((s) => !s.finished)).toEqual([]);
+    expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+  }
+});
+
+test('command stop: once stopped nothing is left for post; command continue is in flight until it ends', async () => {
+  cdMock.on(StopDeploymentCommand).resolves({ status: 'Succeeded' });
+  let h = harness();
+  await run(
+    await cfg({ command: 'stop', 'deployment-id': 'd-BBBBBBBBB', 'wait-for': 'ready' }),
+    h.deps,
+    h.report,
+  );
+  expect(h.saved).toEqual([expect.objectContaining({ deploymentId: 'd-BBBBBBBBB', finished: true })]);
+
+  cdMock.on(ContinueDeploymentCommand).resolves({});
+  cdMock
+    .on(GetDeploymentCommand)
+    .resolvesOnce({ deploymentInfo: { status: 'InProgress' } })
+    .resolves({ deploymentInfo: { status: 'Succeeded' } });
+  cdMock.on(ListDeploymentTargetsCommand).resolves({ targetIds: ['shop:web'] });
+  cdMock.on(BatchGetDeploymentTargetsCommand).resolves({ deploymentTargets: [{ ecsTarget: {} }] });
+  h = harness();
+  await run(await cfg({ command: 'continue', 'deployment-id': 'd-BBBBBBBBB' }), h.deps, h.report);
+  expect(h.saved.map((s) => s.finished)).toEqual([false, true]);
 });
 
 test('a failure reads the ECS service events and stopped-task reasons', async () => {

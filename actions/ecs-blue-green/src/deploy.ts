@@ -226,7 +226,8 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     report.deploymentId = id;
     report.consoleUrl = codeDeployConsoleUrl(config.region, id);
     deps.setOutputs({ 'deployment-id': id, 'console-url': report.consoleUrl });
-    deps.save({ deploymentId: id, onCancel: config.onCancel, region: config.region, finished: false });
+    // Nothing is saved for post before the call succeeded: a refused continue or stop leaves the
+    // deployment as it was. After a stop there is nothing left for post to roll back.
     if (config.command === 'continue') {
       try {
         await deps.codedeploy.send(
@@ -246,8 +247,14 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     } else {
       await stopWithRollback(deps.codedeploy, id);
     }
-    if (config.waitFor === 'created' || config.waitFor === 'ready') {
-      deps.save({ deploymentId: id, onCancel: config.onCancel, region: config.region, finished: true });
+    const returnsNow = config.waitFor === 'created' || config.waitFor === 'ready';
+    deps.save({
+      deploymentId: id,
+      onCancel: config.onCancel,
+      region: config.region,
+      finished: returnsNow || config.command === 'stop',
+    });
+    if (returnsNow) {
       report.outcome = config.command === 'stop' ? 'stopped' : 'created';
       return;
     }

@@ -99,6 +99,24 @@ test('if-deployment-active wait: follows the active one to its end first', async
   expect(run.outputs.status).toBe('Succeeded');
 }, 60_000);
 
+test('command continue on a deployment that is not in Ready: fails, and post does not roll it back', async () => {
+  const world = await seedWorld({ motoUrl: motoUrl(), emulatorUrl: emulator().url });
+  emulator().setScenario({ kind: 'slow' });
+  const other = await otherDeployment(world);
+  const run = await runAction({
+    action: ACTION,
+    inputs: { ...base, command: 'continue', 'deployment-id': other },
+    env: env(),
+  });
+  expect(run.main.exitCode).toBe(1);
+  expect(run.main.annotations.find((a) => a.level === 'error')?.message).toMatch(
+    new RegExp(`^ecs-blue-green: cannot continue ${other}: DeploymentIsNotInReadyStateException`),
+  );
+  expect(run.post?.exitCode).toBe(0);
+  expect(run.post?.log).not.toContain('stopping it with rollback');
+  expect(callsOf(emulator(), 'StopDeployment')).toEqual([]);
+}, 60_000);
+
 test('SIGTERM mid-deployment: main stops it with rollback (on-cancel rollback), post has nothing left to do', async () => {
   await seedWorld({ motoUrl: motoUrl(), emulatorUrl: emulator().url });
   emulator().setScenario({ kind: 'slow' });
