@@ -20,6 +20,9 @@ import {
 } from '@aws-sdk/client-ecs';
 import { ConfigurationError, OperationError } from '@oaktree/action-kit';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DESCRIPTION_LIMIT, run, truncateDescription, type Deps, type Report } from './deploy.js';
 import { readConfig, type Config } from './inputs.js';
 import type { SavedDeployment } from './state.js';
@@ -235,18 +238,78 @@ test('CreateDeployment gets the appspec content, truncated description and the a
   expect(truncateDescription('short')).toBe('short');
 });
 
-test('cancel: StopDeployment with rollback; DeploymentAlreadyCompleted counts as done; leave does not stop', async () => {
+/** A task definition file (absolute path) whose content differs from what DescribeTaskDefinition answers. */
+function taskDefinitionFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'ebg-td-')), 'td.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      family: 'web',
+      containerDefinitions: [{ name: 'web', image: 'nginx:2', portMappings: [{ containerPort: 80 }] }],
+    }),
+  );
+  return file;
+}
+
+test('cancelled before any change: nothing registered, nothing deployed', async () => {
+  happyAws();
+  const ac = new AbortController();
+  ac.abort('SIGINT');
+  let h = harness(ac.signal);
+  await expect(run(await cfg(), h.deps, h.report)).rejects.toThrow(
+    /^cancelled \(SIGINT\) before creating the deployment: nothing deployed$/,
+  );
+  noMutation();
+  expect(h.report.outcome).toBe('cancelled');
+  expect(h.saved).toEqual([]);
+
+  h = harness(ac.signal);
+  await expect(
+    run(await cfg({ 'task-definition-arn': '', 'task-definition': taskDefinitionFile() }), h.deps, h.report),
+  ).rejects.toThrow(
+    /^cancelled \(SIGINT\) before registering the task definition: nothing registered or deployed$/,
+  );
+  noMutation();
+});
+
+test('cancelled while the task definition is being registered: no deployment is created', async () => {
+  happyAws();
+  const ac = new AbortController();
+  ecsMock.on(RegisterTaskDefinitionCommand).callsFake(() => {
+    ac.abort('SIGTERM');
+    return {
+      taskDefinition: { taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:2' },
+    };
+  });
+  const h = harness(ac.signal);
+  await expect(
+    run(await cfg({ 'task-definition-arn': '', 'task-definition': taskDefinitionFile() }), h.deps, h.report),
+  ).rejects.toThrow(
+    'cancelled (SIGTERM) before creating the deployment: registered arn:aws:ecs:eu-west-1:123456789012:task-definition/web:2, nothing deployed',
+  );
+  expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(1);
+  expect(cdMock.commandCalls(CreateDeploymentCommand)).toHaveLength(0);
+});
+
+test('cancelled with the deployment in flight: StopDeployment with rollback; DeploymentAlreadyCompleted counts as done; leave does not stop', async () => {
   happyAws();
   cdMock.on(GetDeploymentCommand).resolves({ deploymentInfo: { status: 'InProgress' } });
   cdMock.on(ListDeploymentTargetsCommand).resolves({ targetIds: ['shop:web'] });
   cdMock.on(BatchGetDeploymentTargetsCommand).resolves({ deploymentTargets: [{ ecsTarget: {} }] });
   cdMock.on(StopDeploymentCommand).rejects(awsError('DeploymentAlreadyCompletedException'));
-  const ac = new AbortController();
-  ac.abort('SIGINT');
+  const cancelAtFirstSleep = (h: ReturnType<typeof harness>, ac: AbortController) => {
+    h.deps.sleep = async (ms) => {
+      h.clock.advance(ms);
+      ac.abort('SIGINT');
+    };
+  };
+  let ac = new AbortController();
   let h = harness(ac.signal);
+  cancelAtFirstSleep(h, ac);
   await expect(run(await cfg(), h.deps, h.report)).rejects.toThrow(
     'cancelled (SIGINT): deployment d-AAAAAAAAA had already ended',
   );
+  expect(cdMock.commandCalls(CreateDeploymentCommand)).toHaveLength(1);
   expect(cdMock.commandCalls(StopDeploymentCommand)[0]!.args[0].input).toEqual({
     deploymentId: 'd-AAAAAAAAA',
     autoRollbackEnabled: true,
@@ -254,10 +317,27 @@ test('cancel: StopDeployment with rollback; DeploymentAlreadyCompleted counts as
   expect(h.report.outcome).toBe('cancelled');
 
   cdMock.resetHistory();
+  ac = new AbortController();
   h = harness(ac.signal);
+  cancelAtFirstSleep(h, ac);
   await expect(run(await cfg({ 'on-cancel': 'leave' }), h.deps, h.report)).rejects.toThrow(
     /left deployment d-AAAAAAAAA running \(on-cancel: leave\)/,
   );
+  expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+});
+
+test('cancelled before command continue or stop: the deployment is left as it was', async () => {
+  const ac = new AbortController();
+  ac.abort('SIGINT');
+  for (const command of ['continue', 'stop']) {
+    const h = harness(ac.signal);
+    await expect(
+      run(await cfg({ command, 'deployment-id': 'd-BBBBBBBBB' }), h.deps, h.report),
+    ).rejects.toThrow(
+      /^cancelled \(SIGINT\) before (continuing|stopping) d-BBBBBBBBB: the deployment was left as it was$/,
+    );
+  }
+  expect(cdMock.commandCalls(ContinueDeploymentCommand)).toHaveLength(0);
   expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
 });
 

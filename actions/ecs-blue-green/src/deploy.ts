@@ -97,6 +97,15 @@ function errName(err: unknown): string {
   return (err as { name?: string })?.name ?? '';
 }
 
+/** Called right before each change in AWS: once the job is cancelled, nothing more is changed. */
+function stopIfCancelled(deps: Deps, report: Report, before: string, left: string): void {
+  const signal = deps.signal;
+  if (!signal?.aborted) return;
+  report.outcome = 'cancelled';
+  report.error = `cancelled (${String(signal.reason ?? 'signal')}) ${before}: ${left}`;
+  throw new OperationError(report.error);
+}
+
 export function truncateDescription(text: string | undefined): string | undefined {
   if (!text) return undefined;
   return text.length > DESCRIPTION_LIMIT ? `${text.slice(0, DESCRIPTION_LIMIT - 1)}…` : text;
@@ -228,6 +237,12 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     deps.setOutputs({ 'deployment-id': id, 'console-url': report.consoleUrl });
     // Nothing is saved for post before the call succeeded: a refused continue or stop leaves the
     // deployment as it was. After a stop there is nothing left for post to roll back.
+    stopIfCancelled(
+      deps,
+      report,
+      `before ${config.command === 'continue' ? 'continuing' : 'stopping'} ${id}`,
+      'the deployment was left as it was',
+    );
     if (config.command === 'continue') {
       try {
         await deps.codedeploy.send(
@@ -346,7 +361,7 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     );
 
   // 3. Another deployment in the group.
-  await handleActive(config, deps, deadline, targetId, followDeps);
+  await handleActive(config, deps, report, deadline, targetId, followDeps);
 
   // 4. Register (or reuse) the task definition.
   let taskDefinitionArn = existingArn ?? config.taskDefinitionArn!;
@@ -369,6 +384,12 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
         `task definition unchanged: deploying the latest active revision ${taskDefinitionArn} (not registering a copy)`,
       );
     } else {
+      stopIfCancelled(
+        deps,
+        report,
+        'before registering the task definition',
+        'nothing registered or deployed',
+      );
       const out = (await deps.ecs.send(
         new RegisterTaskDefinitionCommand(desired as unknown as RegisterTaskDefinitionCommandInput),
       )) as { taskDefinition?: { taskDefinitionArn?: string } };
@@ -381,6 +402,12 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
   deps.setOutputs({ 'task-definition-arn': taskDefinitionArn });
 
   // 5. Create the deployment.
+  stopIfCancelled(
+    deps,
+    report,
+    'before creating the deployment',
+    report.registered ? `registered ${taskDefinitionArn}, nothing deployed` : 'nothing deployed',
+  );
   const { content, sha256 } = appSpecContent(plan.appspec, taskDefinitionArn);
   let deploymentId: string;
   try {
@@ -434,6 +461,7 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
 async function handleActive(
   config: Config,
   deps: Deps,
+  report: Report,
   deadline: number,
   targetId: string,
   followDeps: Parameters<typeof follow>[1],
@@ -473,6 +501,7 @@ async function handleActive(
       deps.log.info(
         `deployment ${active} is active in ${config.deploymentGroup}; stopping it with rollback (if-deployment-active: stop)`,
       );
+      stopIfCancelled(deps, report, `before stopping ${active}`, 'nothing stopped, registered or deployed');
       await stopWithRollback(deps.codedeploy, active);
     } else {
       deps.log.info(
