@@ -148,6 +148,44 @@ test('smoke test passes at Ready: ContinueDeployment(READY_WAIT), then on to Suc
   expect(r).toMatchObject({ status: 'Succeeded', continued: true, stoppedForSmoke: false });
 });
 
+test.each([
+  ['DeploymentIsNotInReadyStateException', 'Succeeded'],
+  ['DeploymentAlreadyCompletedException', 'Stopped'],
+])(
+  'Ready left between the read and ContinueDeployment (%s): logged, and the deployment is followed to %s',
+  async (error, end) => {
+    script([...readySteps, { status: end }]);
+    const e = new Error(`${error} from the mock`);
+    e.name = error;
+    cd.on(ContinueDeploymentCommand).rejects(e);
+    const probe = jest.fn(async () => ({ ok: true, attempts: 1, durationMs: 5, text: 'smoke test passed' }));
+    const lines: string[] = [];
+    const r = await follow(
+      { ...base, until: 'final', smokeTest },
+      { codedeploy: client, log: (l) => lines.push(l), probe, ...fakeClock() },
+    );
+    expect(r).toMatchObject({ status: end, continued: false });
+    expect(cd.commandCalls(ContinueDeploymentCommand)).toHaveLength(1);
+    expect(lines).toContain(
+      `ContinueDeployment answered ${error}: d-AAAAAAAAA is no longer waiting in Ready; following it`,
+    );
+  },
+);
+
+test('any other ContinueDeployment error still ends the follow', async () => {
+  script([...readySteps, { status: 'Succeeded' }]);
+  const e = new Error('denied');
+  e.name = 'AccessDeniedException';
+  cd.on(ContinueDeploymentCommand).rejects(e);
+  const probe = jest.fn(async () => ({ ok: true, attempts: 1, durationMs: 5, text: 'smoke test passed' }));
+  await expect(
+    follow(
+      { ...base, until: 'final', smokeTest },
+      { codedeploy: client, log: () => {}, probe, ...fakeClock() },
+    ),
+  ).rejects.toThrow('denied');
+});
+
 test('smoke test fails: StopDeployment with rollback, never continue, follow to Stopped', async () => {
   script([...readySteps, { status: 'Stopped', rollback: 'd-RRRRRRRRR' }]);
   cd.on(StopDeploymentCommand).resolves({ status: 'Pending' });
