@@ -162,6 +162,19 @@ test('a service not deployed by CodeDeploy names the service input', async () =>
   noMutation();
 });
 
+test('a cluster that does not exist names the cluster input, in one line, before any mutation', async () => {
+  happyAws();
+  ecsMock.on(DescribeServicesCommand).rejects(awsError('ClusterNotFoundException'));
+  const h = harness();
+  const err = await run(await cfg({ cluster: 'shopp' }), h.deps, h.report).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ConfigurationError);
+  expect((err as ConfigurationError).input).toBe('cluster');
+  expect((err as Error).message).toBe(
+    'input "cluster" is "shopp": no such ECS cluster in eu-west-1: set it to the name or ARN of the cluster that runs the service (and check the region)',
+  );
+  noMutation();
+});
+
 test('a missing application names codedeploy-application', async () => {
   happyAws();
   cdMock.on(GetDeploymentGroupCommand).rejects(awsError('ApplicationDoesNotExistException'));

@@ -113,9 +113,20 @@ export function truncateDescription(text: string | undefined): string | undefine
 
 /** The service, checked: it exists, is active and is deployed by CodeDeploy. */
 async function readService(config: Config, ecs: Sender): Promise<Service> {
-  const out = (await ecs.send(
-    new DescribeServicesCommand({ cluster: config.cluster, services: [config.service] }),
-  )) as { services?: Service[]; failures?: Array<{ reason?: string }> };
+  let out: { services?: Service[]; failures?: Array<{ reason?: string }> };
+  try {
+    out = (await ecs.send(
+      new DescribeServicesCommand({ cluster: config.cluster, services: [config.service] }),
+    )) as typeof out;
+  } catch (err) {
+    if (errName(err) === 'ClusterNotFoundException')
+      throw new ConfigurationError(
+        `input "cluster" is ${quote(config.cluster)}: no such ECS cluster in ${config.region}: ` +
+          `set it to the name or ARN of the cluster that runs the service (and check the region)`,
+        'cluster',
+      );
+    throw err;
+  }
   const svc = out.services?.[0];
   if (!svc || svc.status === 'INACTIVE')
     throw new ConfigurationError(
