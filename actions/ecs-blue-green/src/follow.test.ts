@@ -70,7 +70,7 @@ beforeEach(() => cd.reset());
 
 const base = { deploymentId: 'd-AAAAAAAAA', targetId: 'shop:web', intervalMs: 5000, jitterMs: 0 };
 
-test('follows to Succeeded, treats DeploymentNotStarted as not yet, lists targets once, one line per change', async () => {
+test('follows to Succeeded, skips the target while Created, lists targets once, one line per change', async () => {
   script([
     { status: 'Created' },
     { status: 'Created' },
@@ -114,6 +114,44 @@ test('follows to Succeeded, treats DeploymentNotStarted as not yet, lists target
     '  AllowTraffic: Succeeded in 5s',
     '  traffic: BLUE 0% / GREEN 100%',
   ]);
+});
+
+test('DeploymentNotStartedException from the target calls after Created means not yet: listed again next poll', async () => {
+  script([
+    { status: 'InProgress' },
+    { status: 'InProgress', events: [['Install', 'InProgress']] },
+    { status: 'Succeeded', events: [['Install', 'Succeeded']] },
+  ]);
+  // CodeDeploy may say InProgress before its target exists
+  const notStarted = new Error('not started');
+  notStarted.name = 'DeploymentNotStartedException';
+  cd.on(ListDeploymentTargetsCommand)
+    .rejectsOnce(notStarted)
+    .resolves({ targetIds: ['shop:web'] });
+  const lines: string[] = [];
+  const r = await follow(
+    { ...base, until: 'final' },
+    { codedeploy: client, log: (l) => lines.push(l), ...fakeClock() },
+  );
+  expect(r.status).toBe('Succeeded');
+  expect(cd.commandCalls(ListDeploymentTargetsCommand)).toHaveLength(2);
+  expect(cd.commandCalls(BatchGetDeploymentTargetsCommand)).toHaveLength(2);
+  expect(lines.map((l) => l.replace(/^\[[^\]]+\] /, ''))).toEqual([
+    'deployment d-AAAAAAAAA: InProgress',
+    '  Install: InProgress',
+    'deployment d-AAAAAAAAA: Succeeded',
+    '  Install: Succeeded in 5s',
+  ]);
+});
+
+test('other errors from the target calls end the follow', async () => {
+  script([{ status: 'InProgress' }]);
+  const denied = new Error('denied');
+  denied.name = 'AccessDeniedException';
+  cd.on(ListDeploymentTargetsCommand).rejects(denied);
+  await expect(
+    follow({ ...base, until: 'final' }, { codedeploy: client, log: () => {}, ...fakeClock() }),
+  ).rejects.toThrow('denied');
 });
 
 const smokeTest: SmokeTest = {
