@@ -41,6 +41,7 @@ import {
   defaultTimeoutMinutes,
   shiftMinutes,
 } from './timeout.js';
+import { errorName } from './values.js';
 
 /** CreateDeployment's description limit (longer ones answer DescriptionTooLongException). */
 export const DESCRIPTION_LIMIT = 512;
@@ -93,10 +94,6 @@ export function ecsConsoleUrl(region: string, cluster: string, service: string):
   return consoleUrl(region, 'ecs', `#/clusters/${cluster}/services/${service}/deployments`);
 }
 
-function errName(err: unknown): string {
-  return (err as { name?: string })?.name ?? '';
-}
-
 /** Called right before each change in AWS: once the job is cancelled, nothing more is changed. */
 function stopIfCancelled(deps: Deps, report: Report, before: string, left: string): void {
   const signal = deps.signal;
@@ -119,7 +116,7 @@ async function readService(config: Config, ecs: Sender): Promise<Service> {
       new DescribeServicesCommand({ cluster: config.cluster, services: [config.service] }),
     )) as typeof out;
   } catch (err) {
-    if (errName(err) === 'ClusterNotFoundException')
+    if (errorName(err) === 'ClusterNotFoundException')
       throw new ConfigurationError(
         `input "cluster" is ${quote(config.cluster)}: no such ECS cluster in ${config.region}: ` +
           `set it to the name or ARN of the cluster that runs the service (and check the region)`,
@@ -157,13 +154,13 @@ async function readGroup(config: Config, codedeploy: Sender): Promise<Deployment
     )) as { deploymentGroupInfo?: DeploymentGroupInfo };
     group = out.deploymentGroupInfo;
   } catch (err) {
-    if (errName(err) === 'ApplicationDoesNotExistException')
+    if (errorName(err) === 'ApplicationDoesNotExistException')
       throw new ConfigurationError(
         `input "codedeploy-application" is ${quote(config.application)}: no such CodeDeploy application: ` +
           `set it to the application of the service's deployment group`,
         'codedeploy-application',
       );
-    if (errName(err) === 'DeploymentGroupDoesNotExistException')
+    if (errorName(err) === 'DeploymentGroupDoesNotExistException')
       throw new ConfigurationError(
         `input "codedeploy-deployment-group" is ${quote(config.deploymentGroup)}: no such deployment group in ` +
           `application ${config.application}: set it to the group that deploys ${config.clusterName}/${config.serviceName}`,
@@ -210,13 +207,13 @@ async function shiftOf(name: string, input: boolean, codedeploy: Sender, deps: D
     };
     return shiftMinutes(out.deploymentConfigInfo?.trafficRoutingConfig);
   } catch (err) {
-    if (input && errName(err) === 'DeploymentConfigDoesNotExistException')
+    if (input && errorName(err) === 'DeploymentConfigDoesNotExistException')
       throw new ConfigurationError(
         `input "deployment-config" is ${quote(name)}: no such deployment configuration: use a CodeDeployDefault.ECS* name or create it first`,
         'deployment-config',
       );
     deps.log.warning(
-      `could not read deployment configuration ${name} (${errName(err)}); the default timeout assumes no traffic shift time`,
+      `could not read deployment configuration ${name} (${errorName(err)}); the default timeout assumes no traffic shift time`,
     );
     return 0;
   }
@@ -261,11 +258,11 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
         );
       } catch (err) {
         if (
-          errName(err) === 'DeploymentIsNotInReadyStateException' ||
-          errName(err) === 'DeploymentAlreadyCompletedException'
+          errorName(err) === 'DeploymentIsNotInReadyStateException' ||
+          errorName(err) === 'DeploymentAlreadyCompletedException'
         )
           throw new OperationError(
-            `cannot continue ${id}: ${errName(err)}: ${(err as Error).message} (is it waiting in Ready? see ${report.consoleUrl})`,
+            `cannot continue ${id}: ${errorName(err)}: ${(err as Error).message} (is it waiting in Ready? see ${report.consoleUrl})`,
           );
         throw err;
       }
@@ -336,7 +333,7 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
       containers = out.taskDefinition?.containerDefinitions ?? [];
       existingArn = out.taskDefinition?.taskDefinitionArn;
     } catch (err) {
-      if (errName(err) === 'ClientException' || errName(err) === 'InvalidParameterException')
+      if (errorName(err) === 'ClientException' || errorName(err) === 'InvalidParameterException')
         throw new ConfigurationError(
           `input "task-definition-arn" is ${quote(config.taskDefinitionArn!)}: no such task definition (${(err as Error).message}): ` +
             `give an existing revision ARN or family:revision`,
@@ -386,7 +383,7 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
       };
       latest = out.taskDefinition;
     } catch (err) {
-      if (errName(err) !== 'ClientException') throw err; // a new family
+      if (errorName(err) !== 'ClientException') throw err; // a new family
     }
     if (latest && latest.status !== 'INACTIVE' && sameTaskDefinition(desired, latest)) {
       taskDefinitionArn = String(latest.taskDefinitionArn);
@@ -439,7 +436,7 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     )) as { deploymentId?: string };
     deploymentId = out.deploymentId ?? '';
   } catch (err) {
-    if (errName(err) === 'DeploymentLimitExceededException')
+    if (errorName(err) === 'DeploymentLimitExceededException')
       throw new OperationError(
         `another deployment started in ${config.deploymentGroup} just now (DeploymentLimitExceededException): ` +
           `run again, or set if-deployment-active to wait or stop`,

@@ -10,6 +10,7 @@ import type { SmokeTest } from './inputs.js';
 import { ProgressTracker, isFinal, snapshotOf } from './progress.js';
 import type { SmokeResult } from './smoke.js';
 import { stopWithRollback, type Sender } from './stop.js';
+import { errorName } from './values.js';
 
 export interface FollowDeps {
   codedeploy: Sender;
@@ -45,10 +46,6 @@ export interface FollowResult {
   stoppedForSmoke: boolean;
   /** True when this follower continued the deployment from Ready. */
   continued: boolean;
-}
-
-function errorName(err: unknown): string {
-  return (err as { name?: string })?.name ?? '';
 }
 
 const NOT_YET = new Set(['DeploymentNotStartedException']);
