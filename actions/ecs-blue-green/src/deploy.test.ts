@@ -454,6 +454,10 @@ test('command stop: once stopped nothing is left for post; command continue is i
     h.report,
   );
   expect(h.saved).toEqual([expect.objectContaining({ deploymentId: 'd-BBBBBBBBB', finished: true })]);
+  expect(h.report.outcome).toBe('stopped');
+  expect(h.lines.at(-1)).toMatch(
+    /^deployment d-BBBBBBBBB stopped with rollback; not following the rollback \(wait-for: ready\): https:/,
+  );
 
   cdMock.on(ContinueDeploymentCommand).resolves({});
   cdMock
@@ -465,6 +469,21 @@ test('command stop: once stopped nothing is left for post; command continue is i
   h = harness();
   await run(await cfg({ command: 'continue', 'deployment-id': 'd-BBBBBBBBB' }), h.deps, h.report);
   expect(h.saved.map((s) => s.finished)).toEqual([false, true]);
+});
+
+test('command continue with wait-for ready: the outcome is continued, not created', async () => {
+  cdMock.on(ContinueDeploymentCommand).resolves({});
+  const h = harness();
+  await run(
+    await cfg({ command: 'continue', 'deployment-id': 'd-BBBBBBBBB', 'wait-for': 'ready' }),
+    h.deps,
+    h.report,
+  );
+  expect(h.report.outcome).toBe('continued');
+  expect(h.lines.at(-1)).toMatch(
+    /^deployment d-BBBBBBBBB continued from Ready; not following it \(wait-for: ready\): https:/,
+  );
+  expect(h.saved).toEqual([expect.objectContaining({ finished: true })]);
 });
 
 test('a failure reads the ECS service events and stopped-task reasons', async () => {

@@ -82,7 +82,16 @@ export interface Report {
   timeline: Array<{ atMs: number; text: string }>;
   reasons: string[];
   ecs?: EcsDiagnosis & { error?: string };
-  outcome: 'succeeded' | 'ready' | 'created' | 'failed' | 'cancelled' | 'timed-out' | 'stopped' | 'invalid';
+  outcome:
+    | 'succeeded'
+    | 'ready'
+    | 'created'
+    | 'continued'
+    | 'failed'
+    | 'cancelled'
+    | 'timed-out'
+    | 'stopped'
+    | 'invalid';
   error?: string;
 }
 
@@ -278,7 +287,12 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
       finished: returnsNow || config.command === 'stop',
     });
     if (returnsNow) {
-      report.outcome = config.command === 'stop' ? 'stopped' : 'created';
+      report.outcome = config.command === 'stop' ? 'stopped' : 'continued';
+      deps.log.info(
+        config.command === 'stop'
+          ? `deployment ${id} stopped with rollback; not following the rollback (wait-for: ${config.waitFor}): ${report.consoleUrl}`
+          : `deployment ${id} continued from Ready; not following it (wait-for: ${config.waitFor}): ${report.consoleUrl}`,
+      );
       return;
     }
     // No group is read here; without timeout-minutes the longest allowed wait applies.
