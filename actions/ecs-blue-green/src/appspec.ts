@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConfigurationError, quote } from '@oaktree/action-kit';
 import type { StructuredFile } from './files.js';
 import { HOOK_EVENTS, type HookEvent } from './inputs.js';
+import { isObject } from './values.js';
 
 export interface AppSpecProperties {
   TaskDefinition: string;
@@ -105,10 +106,6 @@ export function generateAppSpec(
       portFrom: o.containerPort ? 'input' : 'service',
     },
   };
-}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 /** Check a user's appspec file and apply the input overrides. */

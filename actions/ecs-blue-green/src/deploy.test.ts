@@ -1,6 +1,7 @@
 import {
   BatchGetDeploymentTargetsCommand,
   CodeDeployClient,
+  ContinueDeploymentCommand,
   CreateDeploymentCommand,
   GetDeploymentCommand,
   GetDeploymentConfigCommand,
@@ -19,6 +20,9 @@ import {
 } from '@aws-sdk/client-ecs';
 import { ConfigurationError, OperationError } from '@oaktree/action-kit';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DESCRIPTION_LIMIT, run, truncateDescription, type Deps, type Report } from './deploy.js';
 import { readConfig, type Config } from './inputs.js';
 import type { SavedDeployment } from './state.js';
@@ -158,6 +162,19 @@ test('a service not deployed by CodeDeploy names the service input', async () =>
   noMutation();
 });
 
+test('a cluster that does not exist names the cluster input, in one line, before any mutation', async () => {
+  happyAws();
+  ecsMock.on(DescribeServicesCommand).rejects(awsError('ClusterNotFoundException'));
+  const h = harness();
+  const err = await run(await cfg({ cluster: 'shopp' }), h.deps, h.report).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ConfigurationError);
+  expect((err as ConfigurationError).input).toBe('cluster');
+  expect((err as Error).message).toBe(
+    'input "cluster" is "shopp": no such ECS cluster in eu-west-1: set it to the name or ARN of the cluster that runs the service (and check the region)',
+  );
+  noMutation();
+});
+
 test('a missing application names codedeploy-application', async () => {
   happyAws();
   cdMock.on(GetDeploymentGroupCommand).rejects(awsError('ApplicationDoesNotExistException'));
@@ -234,18 +251,78 @@ test('CreateDeployment gets the appspec content, truncated description and the a
   expect(truncateDescription('short')).toBe('short');
 });
 
-test('cancel: StopDeployment with rollback; DeploymentAlreadyCompleted counts as done; leave does not stop', async () => {
+/** A task definition file (absolute path) whose content differs from what DescribeTaskDefinition answers. */
+function taskDefinitionFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'ebg-td-')), 'td.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      family: 'web',
+      containerDefinitions: [{ name: 'web', image: 'nginx:2', portMappings: [{ containerPort: 80 }] }],
+    }),
+  );
+  return file;
+}
+
+test('cancelled before any change: nothing registered, nothing deployed', async () => {
+  happyAws();
+  const ac = new AbortController();
+  ac.abort('SIGINT');
+  let h = harness(ac.signal);
+  await expect(run(await cfg(), h.deps, h.report)).rejects.toThrow(
+    /^cancelled \(SIGINT\) before creating the deployment: nothing deployed$/,
+  );
+  noMutation();
+  expect(h.report.outcome).toBe('cancelled');
+  expect(h.saved).toEqual([]);
+
+  h = harness(ac.signal);
+  await expect(
+    run(await cfg({ 'task-definition-arn': '', 'task-definition': taskDefinitionFile() }), h.deps, h.report),
+  ).rejects.toThrow(
+    /^cancelled \(SIGINT\) before registering the task definition: nothing registered or deployed$/,
+  );
+  noMutation();
+});
+
+test('cancelled while the task definition is being registered: no deployment is created', async () => {
+  happyAws();
+  const ac = new AbortController();
+  ecsMock.on(RegisterTaskDefinitionCommand).callsFake(() => {
+    ac.abort('SIGTERM');
+    return {
+      taskDefinition: { taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:2' },
+    };
+  });
+  const h = harness(ac.signal);
+  await expect(
+    run(await cfg({ 'task-definition-arn': '', 'task-definition': taskDefinitionFile() }), h.deps, h.report),
+  ).rejects.toThrow(
+    'cancelled (SIGTERM) before creating the deployment: registered arn:aws:ecs:eu-west-1:123456789012:task-definition/web:2, nothing deployed',
+  );
+  expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(1);
+  expect(cdMock.commandCalls(CreateDeploymentCommand)).toHaveLength(0);
+});
+
+test('cancelled with the deployment in flight: StopDeployment with rollback; DeploymentAlreadyCompleted counts as done; leave does not stop', async () => {
   happyAws();
   cdMock.on(GetDeploymentCommand).resolves({ deploymentInfo: { status: 'InProgress' } });
   cdMock.on(ListDeploymentTargetsCommand).resolves({ targetIds: ['shop:web'] });
   cdMock.on(BatchGetDeploymentTargetsCommand).resolves({ deploymentTargets: [{ ecsTarget: {} }] });
   cdMock.on(StopDeploymentCommand).rejects(awsError('DeploymentAlreadyCompletedException'));
-  const ac = new AbortController();
-  ac.abort('SIGINT');
+  const cancelAtFirstSleep = (h: ReturnType<typeof harness>, ac: AbortController) => {
+    h.deps.sleep = async (ms) => {
+      h.clock.advance(ms);
+      ac.abort('SIGINT');
+    };
+  };
+  let ac = new AbortController();
   let h = harness(ac.signal);
+  cancelAtFirstSleep(h, ac);
   await expect(run(await cfg(), h.deps, h.report)).rejects.toThrow(
     'cancelled (SIGINT): deployment d-AAAAAAAAA had already ended',
   );
+  expect(cdMock.commandCalls(CreateDeploymentCommand)).toHaveLength(1);
   expect(cdMock.commandCalls(StopDeploymentCommand)[0]!.args[0].input).toEqual({
     deploymentId: 'd-AAAAAAAAA',
     autoRollbackEnabled: true,
@@ -253,11 +330,160 @@ test('cancel: StopDeployment with rollback; DeploymentAlreadyCompleted counts as
   expect(h.report.outcome).toBe('cancelled');
 
   cdMock.resetHistory();
+  ac = new AbortController();
   h = harness(ac.signal);
+  cancelAtFirstSleep(h, ac);
   await expect(run(await cfg({ 'on-cancel': 'leave' }), h.deps, h.report)).rejects.toThrow(
     /left deployment d-AAAAAAAAA running \(on-cancel: leave\)/,
   );
   expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+});
+
+test('cancelled before command continue or stop: the deployment is left as it was', async () => {
+  const ac = new AbortController();
+  ac.abort('SIGINT');
+  for (const command of ['continue', 'stop']) {
+    const h = harness(ac.signal);
+    await expect(
+      run(await cfg({ command, 'deployment-id': 'd-BBBBBBBBB' }), h.deps, h.report),
+    ).rejects.toThrow(
+      /^cancelled \(SIGINT\) before (continuing|stopping) d-BBBBBBBBB: the deployment was left as it was$/,
+    );
+  }
+  expect(cdMock.commandCalls(ContinueDeploymentCommand)).toHaveLength(0);
+  expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+});
+
+/**
+ * A group with someone else's deployment d-OTHER in progress. StopDeployment with rollback stops it
+ * and starts the rollback d-ROLLBACK (creator codeDeployRollback), which ends Succeeded after
+ * `rollbackReads` GetDeployment calls. ListDeployments answers whatever is still active.
+ */
+function activeGroup(opts: { rollbackAlreadyRunning?: boolean; rollbackReads?: number } = {}) {
+  const status: Record<string, string> = {
+    'd-OTHER': opts.rollbackAlreadyRunning ? 'Stopped' : 'InProgress',
+  };
+  if (opts.rollbackAlreadyRunning) status['d-ROLLBACK'] = 'InProgress';
+  let rollbackReads = 0;
+  cdMock.on(ListDeploymentsCommand).callsFake(() => ({
+    deployments: Object.keys(status).filter((id) => status[id] === 'InProgress'),
+  }));
+  cdMock.on(StopDeploymentCommand).callsFake((input: { deploymentId: string }) => {
+    if (status[input.deploymentId] !== 'InProgress') throw awsError('DeploymentAlreadyCompletedException');
+    status[input.deploymentId] = 'Stopped';
+    if (input.deploymentId === 'd-OTHER') status['d-ROLLBACK'] = 'InProgress';
+    return { status: 'Succeeded' };
+  });
+  cdMock.on(GetDeploymentCommand).callsFake((input: { deploymentId: string }) => {
+    const id = input.deploymentId;
+    if (id === 'd-ROLLBACK' && status[id] === 'InProgress' && ++rollbackReads > (opts.rollbackReads ?? 2))
+      status[id] = 'Succeeded';
+    return {
+      deploymentInfo: {
+        deploymentId: id,
+        status: status[id],
+        creator: id === 'd-ROLLBACK' ? 'codeDeployRollback' : 'user',
+        rollbackInfo:
+          id === 'd-OTHER' && status['d-ROLLBACK']
+            ? { rollbackDeploymentId: 'd-ROLLBACK' }
+            : id === 'd-ROLLBACK'
+              ? { rollbackTriggeringDeploymentId: 'd-OTHER' }
+              : undefined,
+      },
+    };
+  });
+  cdMock.on(ListDeploymentTargetsCommand).resolves({ targetIds: ['shop:web'] });
+  cdMock.on(BatchGetDeploymentTargetsCommand).resolves({ deploymentTargets: [{ ecsTarget: {} }] });
+  return status;
+}
+
+test('if-deployment-active stop: stops the active deployment once, waits for its rollback, never stops the rollback', async () => {
+  happyAws();
+  const status = activeGroup();
+  const h = harness();
+  await run(await cfg({ 'if-deployment-active': 'stop', 'wait-for': 'created' }), h.deps, h.report);
+  expect(cdMock.commandCalls(StopDeploymentCommand).map((c) => c.args[0].input)).toEqual([
+    { deploymentId: 'd-OTHER', autoRollbackEnabled: true },
+  ]);
+  expect(status['d-ROLLBACK']).toBe('Succeeded');
+  expect(h.lines).toContain('active deployment d-OTHER ended Stopped');
+  expect(h.lines).toContain('rollback deployment d-ROLLBACK ended Succeeded');
+  // the new deployment is created only after the rollback ended
+  const created = cdMock.commandCalls(CreateDeploymentCommand);
+  expect(created).toHaveLength(1);
+  const lastRollbackRead = cdMock
+    .commandCalls(GetDeploymentCommand)
+    .filter((c) => c.args[0].input.deploymentId === 'd-ROLLBACK')
+    .at(-1)!;
+  expect(lastRollbackRead.calledBefore(created[0]!)).toBe(true);
+  expect(h.report.outcome).toBe('created');
+});
+
+test('if-deployment-active stop: an active rollback deployment is waited for, not stopped', async () => {
+  happyAws();
+  const status = activeGroup({ rollbackAlreadyRunning: true });
+  const h = harness();
+  await run(await cfg({ 'if-deployment-active': 'stop', 'wait-for': 'created' }), h.deps, h.report);
+  expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+  expect(status['d-ROLLBACK']).toBe('Succeeded');
+  expect(h.lines).toContain(
+    'deployment d-ROLLBACK active in DgpECS-shop-web is a rollback of d-OTHER; waiting for it to end (a rollback is never stopped)',
+  );
+  expect(cdMock.commandCalls(CreateDeploymentCommand)).toHaveLength(1);
+});
+
+test('command continue refused (not in Ready, already ended): nothing left for post to roll back', async () => {
+  for (const name of ['DeploymentIsNotInReadyStateException', 'DeploymentAlreadyCompletedException']) {
+    cdMock.reset();
+    cdMock.on(ContinueDeploymentCommand).rejects(awsError(name));
+    const h = harness();
+    await expect(
+      run(await cfg({ command: 'continue', 'deployment-id': 'd-BBBBBBBBB' }), h.deps, h.report),
+    ).rejects.toThrow(new RegExp(`^cannot continue d-BBBBBBBBB: ${name}`));
+    expect(h.saved.filter((s) => !s.finished)).toEqual([]);
+    expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+  }
+});
+
+test('command stop: once stopped nothing is left for post; command continue is in flight until it ends', async () => {
+  cdMock.on(StopDeploymentCommand).resolves({ status: 'Succeeded' });
+  let h = harness();
+  await run(
+    await cfg({ command: 'stop', 'deployment-id': 'd-BBBBBBBBB', 'wait-for': 'ready' }),
+    h.deps,
+    h.report,
+  );
+  expect(h.saved).toEqual([expect.objectContaining({ deploymentId: 'd-BBBBBBBBB', finished: true })]);
+  expect(h.report.outcome).toBe('stopped');
+  expect(h.lines.at(-1)).toMatch(
+    /^deployment d-BBBBBBBBB stopped with rollback; not following the rollback \(wait-for: ready\): https:/,
+  );
+
+  cdMock.on(ContinueDeploymentCommand).resolves({});
+  cdMock
+    .on(GetDeploymentCommand)
+    .resolvesOnce({ deploymentInfo: { status: 'InProgress' } })
+    .resolves({ deploymentInfo: { status: 'Succeeded' } });
+  cdMock.on(ListDeploymentTargetsCommand).resolves({ targetIds: ['shop:web'] });
+  cdMock.on(BatchGetDeploymentTargetsCommand).resolves({ deploymentTargets: [{ ecsTarget: {} }] });
+  h = harness();
+  await run(await cfg({ command: 'continue', 'deployment-id': 'd-BBBBBBBBB' }), h.deps, h.report);
+  expect(h.saved.map((s) => s.finished)).toEqual([false, true]);
+});
+
+test('command continue with wait-for ready: the outcome is continued, not created', async () => {
+  cdMock.on(ContinueDeploymentCommand).resolves({});
+  const h = harness();
+  await run(
+    await cfg({ command: 'continue', 'deployment-id': 'd-BBBBBBBBB', 'wait-for': 'ready' }),
+    h.deps,
+    h.report,
+  );
+  expect(h.report.outcome).toBe('continued');
+  expect(h.lines.at(-1)).toMatch(
+    /^deployment d-BBBBBBBBB continued from Ready; not following it \(wait-for: ready\): https:/,
+  );
+  expect(h.saved).toEqual([expect.objectContaining({ finished: true })]);
 });
 
 test('a failure reads the ECS service events and stopped-task reasons', async () => {

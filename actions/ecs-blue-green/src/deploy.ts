@@ -1,10 +1,12 @@
 import {
   ContinueDeploymentCommand,
   CreateDeploymentCommand,
+  GetDeploymentCommand,
   GetDeploymentConfigCommand,
   GetDeploymentGroupCommand,
   ListDeploymentsCommand,
   type DeploymentGroupInfo,
+  type DeploymentInfo,
 } from '@aws-sdk/client-codedeploy';
 import {
   DescribeServicesCommand,
@@ -39,6 +41,7 @@ import {
   defaultTimeoutMinutes,
   shiftMinutes,
 } from './timeout.js';
+import { errorName } from './values.js';
 
 /** CreateDeployment's description limit (longer ones answer DescriptionTooLongException). */
 export const DESCRIPTION_LIMIT = 512;
@@ -79,7 +82,16 @@ export interface Report {
   timeline: Array<{ atMs: number; text: string }>;
   reasons: string[];
   ecs?: EcsDiagnosis & { error?: string };
-  outcome: 'succeeded' | 'ready' | 'created' | 'failed' | 'cancelled' | 'timed-out' | 'stopped' | 'invalid';
+  outcome:
+    | 'succeeded'
+    | 'ready'
+    | 'created'
+    | 'continued'
+    | 'failed'
+    | 'cancelled'
+    | 'timed-out'
+    | 'stopped'
+    | 'invalid';
   error?: string;
 }
 
@@ -91,8 +103,13 @@ export function ecsConsoleUrl(region: string, cluster: string, service: string):
   return consoleUrl(region, 'ecs', `#/clusters/${cluster}/services/${service}/deployments`);
 }
 
-function errName(err: unknown): string {
-  return (err as { name?: string })?.name ?? '';
+/** Called right before each change in AWS: once the job is cancelled, nothing more is changed. */
+function stopIfCancelled(deps: Deps, report: Report, before: string, left: string): void {
+  const signal = deps.signal;
+  if (!signal?.aborted) return;
+  report.outcome = 'cancelled';
+  report.error = `cancelled (${String(signal.reason ?? 'signal')}) ${before}: ${left}`;
+  throw new OperationError(report.error);
 }
 
 export function truncateDescription(text: string | undefined): string | undefined {
@@ -102,9 +119,20 @@ export function truncateDescription(text: string | undefined): string | undefine
 
 /** The service, checked: it exists, is active and is deployed by CodeDeploy. */
 async function readService(config: Config, ecs: Sender): Promise<Service> {
-  const out = (await ecs.send(
-    new DescribeServicesCommand({ cluster: config.cluster, services: [config.service] }),
-  )) as { services?: Service[]; failures?: Array<{ reason?: string }> };
+  let out: { services?: Service[]; failures?: Array<{ reason?: string }> };
+  try {
+    out = (await ecs.send(
+      new DescribeServicesCommand({ cluster: config.cluster, services: [config.service] }),
+    )) as typeof out;
+  } catch (err) {
+    if (errorName(err) === 'ClusterNotFoundException')
+      throw new ConfigurationError(
+        `input "cluster" is ${quote(config.cluster)}: no such ECS cluster in ${config.region}: ` +
+          `set it to the name or ARN of the cluster that runs the service (and check the region)`,
+        'cluster',
+      );
+    throw err;
+  }
   const svc = out.services?.[0];
   if (!svc || svc.status === 'INACTIVE')
     throw new ConfigurationError(
@@ -135,13 +163,13 @@ async function readGroup(config: Config, codedeploy: Sender): Promise<Deployment
     )) as { deploymentGroupInfo?: DeploymentGroupInfo };
     group = out.deploymentGroupInfo;
   } catch (err) {
-    if (errName(err) === 'ApplicationDoesNotExistException')
+    if (errorName(err) === 'ApplicationDoesNotExistException')
       throw new ConfigurationError(
         `input "codedeploy-application" is ${quote(config.application)}: no such CodeDeploy application: ` +
           `set it to the application of the service's deployment group`,
         'codedeploy-application',
       );
-    if (errName(err) === 'DeploymentGroupDoesNotExistException')
+    if (errorName(err) === 'DeploymentGroupDoesNotExistException')
       throw new ConfigurationError(
         `input "codedeploy-deployment-group" is ${quote(config.deploymentGroup)}: no such deployment group in ` +
           `application ${config.application}: set it to the group that deploys ${config.clusterName}/${config.serviceName}`,
@@ -188,20 +216,16 @@ async function shiftOf(name: string, input: boolean, codedeploy: Sender, deps: D
     };
     return shiftMinutes(out.deploymentConfigInfo?.trafficRoutingConfig);
   } catch (err) {
-    if (input && errName(err) === 'DeploymentConfigDoesNotExistException')
+    if (input && errorName(err) === 'DeploymentConfigDoesNotExistException')
       throw new ConfigurationError(
         `input "deployment-config" is ${quote(name)}: no such deployment configuration: use a CodeDeployDefault.ECS* name or create it first`,
         'deployment-config',
       );
     deps.log.warning(
-      `could not read deployment configuration ${name} (${errName(err)}); the default timeout assumes no traffic shift time`,
+      `could not read deployment configuration ${name} (${errorName(err)}); the default timeout assumes no traffic shift time`,
     );
     return 0;
   }
-}
-
-function activeOutcomeText(r: FollowResult): string {
-  return `${r.info.deploymentId ?? ''} ended ${r.status}`;
 }
 
 /**
@@ -228,7 +252,14 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     report.deploymentId = id;
     report.consoleUrl = codeDeployConsoleUrl(config.region, id);
     deps.setOutputs({ 'deployment-id': id, 'console-url': report.consoleUrl });
-    deps.save({ deploymentId: id, onCancel: config.onCancel, region: config.region, finished: false });
+    // Nothing is saved for post before the call succeeded: a refused continue or stop leaves the
+    // deployment as it was. After a stop there is nothing left for post to roll back.
+    stopIfCancelled(
+      deps,
+      report,
+      `before ${config.command === 'continue' ? 'continuing' : 'stopping'} ${id}`,
+      'the deployment was left as it was',
+    );
     if (config.command === 'continue') {
       try {
         await deps.codedeploy.send(
@@ -236,11 +267,11 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
         );
       } catch (err) {
         if (
-          errName(err) === 'DeploymentIsNotInReadyStateException' ||
-          errName(err) === 'DeploymentAlreadyCompletedException'
+          errorName(err) === 'DeploymentIsNotInReadyStateException' ||
+          errorName(err) === 'DeploymentAlreadyCompletedException'
         )
           throw new OperationError(
-            `cannot continue ${id}: ${errName(err)}: ${(err as Error).message} (is it waiting in Ready? see ${report.consoleUrl})`,
+            `cannot continue ${id}: ${errorName(err)}: ${(err as Error).message} (is it waiting in Ready? see ${report.consoleUrl})`,
           );
         throw err;
       }
@@ -248,9 +279,20 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     } else {
       await stopWithRollback(deps.codedeploy, id);
     }
-    if (config.waitFor === 'created' || config.waitFor === 'ready') {
-      deps.save({ deploymentId: id, onCancel: config.onCancel, region: config.region, finished: true });
-      report.outcome = config.command === 'stop' ? 'stopped' : 'created';
+    const returnsNow = config.waitFor === 'created' || config.waitFor === 'ready';
+    deps.save({
+      deploymentId: id,
+      onCancel: config.onCancel,
+      region: config.region,
+      finished: returnsNow || config.command === 'stop',
+    });
+    if (returnsNow) {
+      report.outcome = config.command === 'stop' ? 'stopped' : 'continued';
+      deps.log.info(
+        config.command === 'stop'
+          ? `deployment ${id} stopped with rollback; not following the rollback (wait-for: ${config.waitFor}): ${report.consoleUrl}`
+          : `deployment ${id} continued from Ready; not following it (wait-for: ${config.waitFor}): ${report.consoleUrl}`,
+      );
       return;
     }
     // No group is read here; without timeout-minutes the longest allowed wait applies.
@@ -305,7 +347,7 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
       containers = out.taskDefinition?.containerDefinitions ?? [];
       existingArn = out.taskDefinition?.taskDefinitionArn;
     } catch (err) {
-      if (errName(err) === 'ClientException' || errName(err) === 'InvalidParameterException')
+      if (errorName(err) === 'ClientException' || errorName(err) === 'InvalidParameterException')
         throw new ConfigurationError(
           `input "task-definition-arn" is ${quote(config.taskDefinitionArn!)}: no such task definition (${(err as Error).message}): ` +
             `give an existing revision ARN or family:revision`,
@@ -341,7 +383,7 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     );
 
   // 3. Another deployment in the group.
-  await handleActive(config, deps, deadline, targetId, followDeps);
+  await handleActive(config, deps, report, deadline, targetId, followDeps);
 
   // 4. Register (or reuse) the task definition.
   let taskDefinitionArn = existingArn ?? config.taskDefinitionArn!;
@@ -355,7 +397,7 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
       };
       latest = out.taskDefinition;
     } catch (err) {
-      if (errName(err) !== 'ClientException') throw err; // a new family
+      if (errorName(err) !== 'ClientException') throw err; // a new family
     }
     if (latest && latest.status !== 'INACTIVE' && sameTaskDefinition(desired, latest)) {
       taskDefinitionArn = String(latest.taskDefinitionArn);
@@ -364,6 +406,12 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
         `task definition unchanged: deploying the latest active revision ${taskDefinitionArn} (not registering a copy)`,
       );
     } else {
+      stopIfCancelled(
+        deps,
+        report,
+        'before registering the task definition',
+        'nothing registered or deployed',
+      );
       const out = (await deps.ecs.send(
         new RegisterTaskDefinitionCommand(desired as unknown as RegisterTaskDefinitionCommandInput),
       )) as { taskDefinition?: { taskDefinitionArn?: string } };
@@ -376,6 +424,12 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
   deps.setOutputs({ 'task-definition-arn': taskDefinitionArn });
 
   // 5. Create the deployment.
+  stopIfCancelled(
+    deps,
+    report,
+    'before creating the deployment',
+    report.registered ? `registered ${taskDefinitionArn}, nothing deployed` : 'nothing deployed',
+  );
   const { content, sha256 } = appSpecContent(plan.appspec, taskDefinitionArn);
   let deploymentId: string;
   try {
@@ -396,7 +450,7 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     )) as { deploymentId?: string };
     deploymentId = out.deploymentId ?? '';
   } catch (err) {
-    if (errName(err) === 'DeploymentLimitExceededException')
+    if (errorName(err) === 'DeploymentLimitExceededException')
       throw new OperationError(
         `another deployment started in ${config.deploymentGroup} just now (DeploymentLimitExceededException): ` +
           `run again, or set if-deployment-active to wait or stop`,
@@ -429,10 +483,16 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
 async function handleActive(
   config: Config,
   deps: Deps,
+  report: Report,
   deadline: number,
   targetId: string,
   followDeps: Parameters<typeof follow>[1],
 ): Promise<void> {
+  const followOne = async (deploymentId: string, label: string) =>
+    follow(
+      { deploymentId, targetId, intervalMs: config.pollIntervalMs, deadline, until: 'final', label },
+      { ...followDeps, probe: undefined },
+    );
   for (let round = 0; round < 5; round++) {
     const out = (await deps.codedeploy.send(
       new ListDeploymentsCommand({
@@ -448,28 +508,36 @@ async function handleActive(
         `deployment ${active} is still active in ${config.deploymentGroup} (CodeDeploy runs one at a time): ` +
           `wait for it, or set if-deployment-active to wait (follow it to the end first) or stop (stop it with rollback)`,
       );
-    if (config.ifDeploymentActive === 'stop') {
+    const got = (await deps.codedeploy.send(new GetDeploymentCommand({ deploymentId: active }))) as {
+      deploymentInfo?: DeploymentInfo;
+    };
+    // A rollback CodeDeploy started is never stopped: stopping it would leave the service half rolled back.
+    const isRollback = got.deploymentInfo?.creator === 'codeDeployRollback';
+    if (isRollback) {
+      const of = got.deploymentInfo?.rollbackInfo?.rollbackTriggeringDeploymentId;
+      deps.log.info(
+        `deployment ${active} active in ${config.deploymentGroup} is a rollback${of ? ` of ${of}` : ''}; ` +
+          `waiting for it to end (a rollback is never stopped)`,
+      );
+    } else if (config.ifDeploymentActive === 'stop') {
       deps.log.info(
         `deployment ${active} is active in ${config.deploymentGroup}; stopping it with rollback (if-deployment-active: stop)`,
       );
+      stopIfCancelled(deps, report, `before stopping ${active}`, 'nothing stopped, registered or deployed');
       await stopWithRollback(deps.codedeploy, active);
     } else {
       deps.log.info(
         `deployment ${active} is active in ${config.deploymentGroup}; waiting for it to end (if-deployment-active: wait)`,
       );
     }
-    const r = await follow(
-      {
-        deploymentId: active,
-        targetId,
-        intervalMs: config.pollIntervalMs,
-        deadline,
-        until: 'final',
-        label: `active ${active}`,
-      },
-      { ...followDeps, probe: undefined },
-    );
-    deps.log.info(`active deployment ${activeOutcomeText(r)}`);
+    const r = await followOne(active, `active ${active}`);
+    deps.log.info(`active deployment ${active} ended ${r.status}`);
+    const rollbackId = r.info.rollbackInfo?.rollbackDeploymentId || undefined;
+    if (rollbackId) {
+      deps.log.info(`waiting for its rollback deployment ${rollbackId} to end`);
+      const rb = await followOne(rollbackId, `rollback ${rollbackId}`);
+      deps.log.info(`rollback deployment ${rollbackId} ended ${rb.status}`);
+    }
   }
   throw new OperationError(`deployments kept starting in ${config.deploymentGroup}; gave up after 5 rounds`);
 }

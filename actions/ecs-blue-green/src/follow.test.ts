@@ -70,7 +70,7 @@ beforeEach(() => cd.reset());
 
 const base = { deploymentId: 'd-AAAAAAAAA', targetId: 'shop:web', intervalMs: 5000, jitterMs: 0 };
 
-test('follows to Succeeded, treats DeploymentNotStarted as not yet, lists targets once, one line per change', async () => {
+test('follows to Succeeded, skips the target while Created, lists targets once, one line per change', async () => {
   script([
     { status: 'Created' },
     { status: 'Created' },
@@ -116,6 +116,44 @@ test('follows to Succeeded, treats DeploymentNotStarted as not yet, lists target
   ]);
 });
 
+test('DeploymentNotStartedException from the target calls after Created means not yet: listed again next poll', async () => {
+  script([
+    { status: 'InProgress' },
+    { status: 'InProgress', events: [['Install', 'InProgress']] },
+    { status: 'Succeeded', events: [['Install', 'Succeeded']] },
+  ]);
+  // CodeDeploy may say InProgress before its target exists
+  const notStarted = new Error('not started');
+  notStarted.name = 'DeploymentNotStartedException';
+  cd.on(ListDeploymentTargetsCommand)
+    .rejectsOnce(notStarted)
+    .resolves({ targetIds: ['shop:web'] });
+  const lines: string[] = [];
+  const r = await follow(
+    { ...base, until: 'final' },
+    { codedeploy: client, log: (l) => lines.push(l), ...fakeClock() },
+  );
+  expect(r.status).toBe('Succeeded');
+  expect(cd.commandCalls(ListDeploymentTargetsCommand)).toHaveLength(2);
+  expect(cd.commandCalls(BatchGetDeploymentTargetsCommand)).toHaveLength(2);
+  expect(lines.map((l) => l.replace(/^\[[^\]]+\] /, ''))).toEqual([
+    'deployment d-AAAAAAAAA: InProgress',
+    '  Install: InProgress',
+    'deployment d-AAAAAAAAA: Succeeded',
+    '  Install: Succeeded in 5s',
+  ]);
+});
+
+test('other errors from the target calls end the follow', async () => {
+  script([{ status: 'InProgress' }]);
+  const denied = new Error('denied');
+  denied.name = 'AccessDeniedException';
+  cd.on(ListDeploymentTargetsCommand).rejects(denied);
+  await expect(
+    follow({ ...base, until: 'final' }, { codedeploy: client, log: () => {}, ...fakeClock() }),
+  ).rejects.toThrow('denied');
+});
+
 const smokeTest: SmokeTest = {
   url: 'http://127.0.0.1:1/health',
   accept: [{ code: 200 }],
@@ -146,6 +184,44 @@ test('smoke test passes at Ready: ContinueDeployment(READY_WAIT), then on to Suc
   });
   expect(cd.commandCalls(ContinueDeploymentCommand)).toHaveLength(1);
   expect(r).toMatchObject({ status: 'Succeeded', continued: true, stoppedForSmoke: false });
+});
+
+test.each([
+  ['DeploymentIsNotInReadyStateException', 'Succeeded'],
+  ['DeploymentAlreadyCompletedException', 'Stopped'],
+])(
+  'Ready left between the read and ContinueDeployment (%s): logged, and the deployment is followed to %s',
+  async (error, end) => {
+    script([...readySteps, { status: end }]);
+    const e = new Error(`${error} from the mock`);
+    e.name = error;
+    cd.on(ContinueDeploymentCommand).rejects(e);
+    const probe = jest.fn(async () => ({ ok: true, attempts: 1, durationMs: 5, text: 'smoke test passed' }));
+    const lines: string[] = [];
+    const r = await follow(
+      { ...base, until: 'final', smokeTest },
+      { codedeploy: client, log: (l) => lines.push(l), probe, ...fakeClock() },
+    );
+    expect(r).toMatchObject({ status: end, continued: false });
+    expect(cd.commandCalls(ContinueDeploymentCommand)).toHaveLength(1);
+    expect(lines).toContain(
+      `ContinueDeployment answered ${error}: d-AAAAAAAAA is no longer waiting in Ready; following it`,
+    );
+  },
+);
+
+test('any other ContinueDeployment error still ends the follow', async () => {
+  script([...readySteps, { status: 'Succeeded' }]);
+  const e = new Error('denied');
+  e.name = 'AccessDeniedException';
+  cd.on(ContinueDeploymentCommand).rejects(e);
+  const probe = jest.fn(async () => ({ ok: true, attempts: 1, durationMs: 5, text: 'smoke test passed' }));
+  await expect(
+    follow(
+      { ...base, until: 'final', smokeTest },
+      { codedeploy: client, log: () => {}, probe, ...fakeClock() },
+    ),
+  ).rejects.toThrow('denied');
 });
 
 test('smoke test fails: StopDeployment with rollback, never continue, follow to Stopped', async () => {

@@ -10,6 +10,7 @@ import type { SmokeTest } from './inputs.js';
 import { ProgressTracker, isFinal, snapshotOf } from './progress.js';
 import type { SmokeResult } from './smoke.js';
 import { stopWithRollback, type Sender } from './stop.js';
+import { errorName } from './values.js';
 
 export interface FollowDeps {
   codedeploy: Sender;
@@ -47,11 +48,9 @@ export interface FollowResult {
   continued: boolean;
 }
 
-function errorName(err: unknown): string {
-  return (err as { name?: string })?.name ?? '';
-}
-
 const NOT_YET = new Set(['DeploymentNotStartedException']);
+/** ContinueDeployment on a deployment that left Ready since it was read. */
+const MOVED_ON = new Set(['DeploymentIsNotInReadyStateException', 'DeploymentAlreadyCompletedException']);
 
 /**
  * Follow one deployment with our poller: GetDeployment and the ECS target each interval, one line per
@@ -133,12 +132,22 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
         const smokeWanted = opts.smokeTest !== undefined;
         if (opts.until === 'ready' && (!smokeWanted || smoke?.ok)) return { done: true, value: st };
         if (smokeWanted && smoke?.ok && !continued) {
-          await deps.codedeploy.send(
-            new ContinueDeploymentCommand({
-              deploymentId: opts.deploymentId,
-              deploymentWaitType: 'READY_WAIT',
-            }),
-          );
+          try {
+            await deps.codedeploy.send(
+              new ContinueDeploymentCommand({
+                deploymentId: opts.deploymentId,
+                deploymentWaitType: 'READY_WAIT',
+              }),
+            );
+          } catch (err) {
+            // It moved on between our read and the call (the ready wait ran out, someone else continued
+            // or stopped it): the next look says where it is.
+            if (!MOVED_ON.has(errorName(err))) throw err;
+            deps.log(
+              `ContinueDeployment answered ${errorName(err)}: ${opts.deploymentId} is no longer waiting in Ready; following it`,
+            );
+            return { done: false, progress: tracker.describe() };
+          }
           continued = true;
           deps.log(
             `continued ${opts.deploymentId}: the smoke test passed, shifting production traffic to green`,

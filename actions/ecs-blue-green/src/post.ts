@@ -1,5 +1,6 @@
 import { log, runStep } from '@oaktree/action-kit';
 import { explainAwsError } from '@oaktree/aws';
+import { ACTION } from './inputs.js';
 import { savedDeployment } from './state.js';
 
 /**
@@ -7,7 +8,7 @@ import { savedDeployment } from './state.js';
  * stop it now with rollback. Loads the SDK only when there is something to stop.
  */
 await runStep(
-  'ecs-blue-green (post)',
+  `${ACTION} (post)`,
   async () => {
     const saved = savedDeployment.load();
     if (!saved) {

@@ -1,7 +1,9 @@
 import { CodeDeployClient, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { log } from '@oaktree/action-kit';
 import { createClient } from '@oaktree/aws';
+import { ACTION } from './inputs.js';
 import type { SavedDeployment } from './state.js';
+import { errorName } from './values.js';
 
 export type StopOutcome = 'stopped' | 'already-completed';
 
@@ -25,7 +27,7 @@ export async function stopWithRollback(codedeploy: Sender, deploymentId: string)
     );
     return 'stopped';
   } catch (err) {
-    if ((err as { name?: string }).name === 'DeploymentAlreadyCompletedException') {
+    if (errorName(err) === 'DeploymentAlreadyCompletedException') {
       log.info(`deployment ${deploymentId} had already ended; nothing to stop`);
       return 'already-completed';
     }
@@ -34,7 +36,7 @@ export async function stopWithRollback(codedeploy: Sender, deploymentId: string)
 }
 
 export async function stopFromPost(saved: SavedDeployment): Promise<void> {
-  const codedeploy = createClient(CodeDeployClient, { region: saved.region, action: 'ecs-blue-green' });
+  const codedeploy = createClient(CodeDeployClient, { region: saved.region, action: ACTION });
   log.info(
     `post: main did not finish deployment ${saved.deploymentId}; stopping it with rollback (on-cancel: rollback)`,
   );

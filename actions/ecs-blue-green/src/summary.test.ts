@@ -68,3 +68,25 @@ test('a long timeline is cut to the summary size limit, with a note', async () =
   expect(Buffer.byteLength(md)).toBeLessThanOrEqual(8 * 1024);
   expect(md).toMatch(/table row\(s\).* left out to stay within GitHub's 1 MiB job summary limit/);
 });
+
+test('command continue and command stop say what happened', () => {
+  const quiet = { events: [], timeline: [], reasons: [], ecs: undefined, error: undefined };
+  const continued = renderSummary({
+    ...base,
+    ...quiet,
+    command: 'continue',
+    outcome: 'continued',
+    status: undefined,
+  }).toString();
+  expect(continued).toContain(
+    '**▶️ Deployment continued from Ready: production traffic shifts to the green task set**',
+  );
+  const stopped = renderSummary({
+    ...base,
+    ...quiet,
+    command: 'stop',
+    outcome: 'stopped',
+    status: 'Stopped',
+  }).toString();
+  expect(stopped).toContain('**⏹️ Deployment stopped with rollback (command: stop); rollback Succeeded**');
+});

@@ -6,6 +6,7 @@ const HEADLINE: Record<Report['outcome'], string> = {
   succeeded: '✅ Deployment succeeded',
   ready: '⏸️ Deployment is Ready: the green task set serves the test listener',
   created: '🚀 Deployment created',
+  continued: '▶️ Deployment continued from Ready: production traffic shifts to the green task set',
   failed: '❌ Deployment failed',
   stopped: '⏹️ Deployment stopped',
   cancelled: '⏹️ Cancelled',
@@ -16,7 +17,11 @@ const HEADLINE: Record<Report['outcome'], string> = {
 /** The job summary: outcome, links, lifecycle events with durations, the timeline, and why it failed. */
 export function renderSummary(r: Report, builder = new SummaryBuilder()): SummaryBuilder {
   builder.heading(`ECS blue/green: ${r.cluster}/${r.service}`);
-  builder.paragraph(`**${HEADLINE[r.outcome]}**${r.error ? ` — ${r.error}` : ''}`);
+  const headline =
+    r.command === 'stop' && r.outcome === 'stopped'
+      ? `⏹️ Deployment stopped with rollback (command: stop)${r.rollbackStatus ? `; rollback ${r.rollbackStatus}` : ''}`
+      : HEADLINE[r.outcome];
+  builder.paragraph(`**${headline}**${r.error ? ` — ${r.error}` : ''}`);
   const link = (text: string | undefined, url: string | undefined) =>
     text && url ? `[${text}](${url})` : text;
   builder.table(['', ''], [

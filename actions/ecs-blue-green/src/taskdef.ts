@@ -1,5 +1,6 @@
 import { ConfigurationError, quote } from '@oaktree/action-kit';
 import type { StructuredFile } from './files.js';
+import { isObject } from './values.js';
 
 /** Fields DescribeTaskDefinition returns that RegisterTaskDefinition rejects. */
 export const READ_ONLY_FIELDS = [
@@ -22,10 +23,6 @@ export interface CleanResult {
   taskDefinition: TaskDef;
   /** Read-only fields that were present and dropped. */
   dropped: string[];
-}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 /** Remove null, empty strings, empty arrays and empty objects, deeply (env var values may be ''). */

@@ -71,11 +71,14 @@ test('if-deployment-active stop: stops the active one with rollback, waits for t
     env: env(),
   });
   expect(run.main.exitCode).toBe(0);
-  expect(callsOf(emulator(), 'StopDeployment')[0]!.input).toEqual({
-    deploymentId: other,
-    autoRollbackEnabled: true,
-  });
+  // exactly one stop: the rollback deployment CodeDeploy starts for it is waited for, never stopped
+  expect(callsOf(emulator(), 'StopDeployment').map((c) => c.input)).toEqual([
+    { deploymentId: other, autoRollbackEnabled: true },
+  ]);
   expect(run.main.log).toContain(`active deployment ${other} ended Stopped`);
+  const rollback = /waiting for its rollback deployment (d-\w+) to end/.exec(run.main.log)?.[1];
+  expect(rollback).toBeDefined();
+  expect(run.main.log).toContain(`rollback deployment ${rollback} ended Succeeded`);
   expect(run.outputs.status).toBe('Succeeded');
   expect(run.outputs['deployment-id']).not.toBe(other);
 }, 60_000);
@@ -94,6 +97,24 @@ test('if-deployment-active wait: follows the active one to its end first', async
   expect(run.main.log).toContain(`active deployment ${other} ended Succeeded`);
   expect(callsOf(emulator(), 'StopDeployment')).toHaveLength(0);
   expect(run.outputs.status).toBe('Succeeded');
+}, 60_000);
+
+test('command continue on a deployment that is not in Ready: fails, and post does not roll it back', async () => {
+  const world = await seedWorld({ motoUrl: motoUrl(), emulatorUrl: emulator().url });
+  emulator().setScenario({ kind: 'slow' });
+  const other = await otherDeployment(world);
+  const run = await runAction({
+    action: ACTION,
+    inputs: { ...base, command: 'continue', 'deployment-id': other },
+    env: env(),
+  });
+  expect(run.main.exitCode).toBe(1);
+  expect(run.main.annotations.find((a) => a.level === 'error')?.message).toMatch(
+    new RegExp(`^ecs-blue-green: cannot continue ${other}: DeploymentIsNotInReadyStateException`),
+  );
+  expect(run.post?.exitCode).toBe(0);
+  expect(run.post?.log).not.toContain('stopping it with rollback');
+  expect(callsOf(emulator(), 'StopDeployment')).toEqual([]);
 }, 60_000);
 
 test('SIGTERM mid-deployment: main stops it with rollback (on-cancel rollback), post has nothing left to do', async () => {

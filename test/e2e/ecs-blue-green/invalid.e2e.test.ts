@@ -109,6 +109,17 @@ test('a service that does not exist', async () => {
   ).toMatch(/^ecs-blue-green: input "service" is "nope": no such active service in cluster "shop"/);
 }, 60_000);
 
+test('a cluster that does not exist', async () => {
+  expect(
+    await rejects({
+      'task-definition-arn': 'web:1',
+      cluster: 'nope',
+      'codedeploy-application': 'AppECS-shop-web',
+      'codedeploy-deployment-group': 'DgpECS-shop-web',
+    }),
+  ).toMatch(/^ecs-blue-green: input "cluster" is "nope": no such ECS cluster in us-east-1: /);
+}, 60_000);
+
 test('both task-definition and task-definition-arn', async () => {
   expect(
     await rejects({ 'task-definition': 'td.json', 'task-definition-arn': 'web:1' }, { 'td.json': td }),
