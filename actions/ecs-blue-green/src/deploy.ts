@@ -15,8 +15,8 @@ import {
   type RegisterTaskDefinitionCommandInput,
   type Service,
 } from '@aws-sdk/client-ecs';
-import { ConfigurationError, OperationError, formatDuration, quote } from '@oaktree/action-kit';
-import { PollCancelledError, PollTimeoutError, consoleHost, consoleUrl } from '@oaktree/aws';
+import { ConfigurationError, OperationError, errorMessage, formatDuration, quote } from '@oaktree/action-kit';
+import { awsErrorName, consoleHost, consoleUrl, PollCancelledError, PollTimeoutError } from '@oaktree/aws';
 import {
   appSpecContent,
   appSpecFromFile,
@@ -41,7 +41,6 @@ import {
   defaultTimeoutMinutes,
   shiftMinutes,
 } from './timeout.js';
-import { errorName } from './values.js';
 
 /** CreateDeployment's description limit (longer ones answer DescriptionTooLongException). */
 export const DESCRIPTION_LIMIT = 512;
@@ -125,7 +124,7 @@ async function readService(config: Config, ecs: Sender): Promise<Service> {
       new DescribeServicesCommand({ cluster: config.cluster, services: [config.service] }),
     )) as typeof out;
   } catch (err) {
-    if (errorName(err) === 'ClusterNotFoundException')
+    if (awsErrorName(err) === 'ClusterNotFoundException')
       throw new ConfigurationError(
         `input "cluster" is ${quote(config.cluster)}: no such ECS cluster in ${config.region}: ` +
           `set it to the name or ARN of the cluster that runs the service (and check the region)`,
@@ -163,13 +162,13 @@ async function readGroup(config: Config, codedeploy: Sender): Promise<Deployment
     )) as { deploymentGroupInfo?: DeploymentGroupInfo };
     group = out.deploymentGroupInfo;
   } catch (err) {
-    if (errorName(err) === 'ApplicationDoesNotExistException')
+    if (awsErrorName(err) === 'ApplicationDoesNotExistException')
       throw new ConfigurationError(
         `input "codedeploy-application" is ${quote(config.application)}: no such CodeDeploy application: ` +
           `set it to the application of the service's deployment group`,
         'codedeploy-application',
       );
-    if (errorName(err) === 'DeploymentGroupDoesNotExistException')
+    if (awsErrorName(err) === 'DeploymentGroupDoesNotExistException')
       throw new ConfigurationError(
         `input "codedeploy-deployment-group" is ${quote(config.deploymentGroup)}: no such deployment group in ` +
           `application ${config.application}: set it to the group that deploys ${config.clusterName}/${config.serviceName}`,
@@ -216,13 +215,13 @@ async function shiftOf(name: string, input: boolean, codedeploy: Sender, deps: D
     };
     return shiftMinutes(out.deploymentConfigInfo?.trafficRoutingConfig);
   } catch (err) {
-    if (input && errorName(err) === 'DeploymentConfigDoesNotExistException')
+    if (input && awsErrorName(err) === 'DeploymentConfigDoesNotExistException')
       throw new ConfigurationError(
         `input "deployment-config" is ${quote(name)}: no such deployment configuration: use a CodeDeployDefault.ECS* name or create it first`,
         'deployment-config',
       );
     deps.log.warning(
-      `could not read deployment configuration ${name} (${errorName(err)}); the default timeout assumes no traffic shift time`,
+      `could not read deployment configuration ${name} (${awsErrorName(err) || errorMessage(err)}); the default timeout assumes no traffic shift time`,
     );
     return 0;
   }
@@ -267,11 +266,11 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
         );
       } catch (err) {
         if (
-          errorName(err) === 'DeploymentIsNotInReadyStateException' ||
-          errorName(err) === 'DeploymentAlreadyCompletedException'
+          awsErrorName(err) === 'DeploymentIsNotInReadyStateException' ||
+          awsErrorName(err) === 'DeploymentAlreadyCompletedException'
         )
           throw new OperationError(
-            `cannot continue ${id}: ${errorName(err)}: ${(err as Error).message} (is it waiting in Ready? see ${report.consoleUrl})`,
+            `cannot continue ${id}: ${awsErrorName(err)}: ${(err as Error).message} (is it waiting in Ready? see ${report.consoleUrl})`,
           );
         throw err;
       }
@@ -347,7 +346,7 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
       containers = out.taskDefinition?.containerDefinitions ?? [];
       existingArn = out.taskDefinition?.taskDefinitionArn;
     } catch (err) {
-      if (errorName(err) === 'ClientException' || errorName(err) === 'InvalidParameterException')
+      if (awsErrorName(err) === 'ClientException' || awsErrorName(err) === 'InvalidParameterException')
         throw new ConfigurationError(
           `input "task-definition-arn" is ${quote(config.taskDefinitionArn!)}: no such task definition (${(err as Error).message}): ` +
             `give an existing revision ARN or family:revision`,
@@ -397,7 +396,7 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
       };
       latest = out.taskDefinition;
     } catch (err) {
-      if (errorName(err) !== 'ClientException') throw err; // a new family
+      if (awsErrorName(err) !== 'ClientException') throw err; // a new family
     }
     if (latest && latest.status !== 'INACTIVE' && sameTaskDefinition(desired, latest)) {
       taskDefinitionArn = String(latest.taskDefinitionArn);
@@ -450,7 +449,7 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     )) as { deploymentId?: string };
     deploymentId = out.deploymentId ?? '';
   } catch (err) {
-    if (errorName(err) === 'DeploymentLimitExceededException')
+    if (awsErrorName(err) === 'DeploymentLimitExceededException')
       throw new OperationError(
         `another deployment started in ${config.deploymentGroup} just now (DeploymentLimitExceededException): ` +
           `run again, or set if-deployment-active to wait or stop`,

@@ -5,12 +5,11 @@ import {
   ListDeploymentTargetsCommand,
   type DeploymentInfo,
 } from '@aws-sdk/client-codedeploy';
-import { poll } from '@oaktree/aws';
+import { awsErrorName, poll } from '@oaktree/aws';
 import type { SmokeTest } from './inputs.js';
 import { ProgressTracker, isFinal, snapshotOf } from './progress.js';
 import type { SmokeResult } from './smoke.js';
 import { stopWithRollback, type Sender } from './stop.js';
-import { errorName } from './values.js';
 
 export interface FollowDeps {
   codedeploy: Sender;
@@ -83,7 +82,7 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
       )) as { deploymentTargets?: Array<{ ecsTarget?: Parameters<typeof snapshotOf>[1] }> };
       return got.deploymentTargets?.[0]?.ecsTarget;
     } catch (err) {
-      if (NOT_YET.has(errorName(err))) return undefined;
+      if (NOT_YET.has(awsErrorName(err))) return undefined;
       throw err;
     }
   };
@@ -142,9 +141,9 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
           } catch (err) {
             // It moved on between our read and the call (the ready wait ran out, someone else continued
             // or stopped it): the next look says where it is.
-            if (!MOVED_ON.has(errorName(err))) throw err;
+            if (!MOVED_ON.has(awsErrorName(err))) throw err;
             deps.log(
-              `ContinueDeployment answered ${errorName(err)}: ${opts.deploymentId} is no longer waiting in Ready; following it`,
+              `ContinueDeployment answered ${awsErrorName(err)}: ${opts.deploymentId} is no longer waiting in Ready; following it`,
             );
             return { done: false, progress: tracker.describe() };
           }

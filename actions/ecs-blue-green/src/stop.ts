@@ -1,9 +1,8 @@
 import { CodeDeployClient, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { log } from '@oaktree/action-kit';
-import { createClient } from '@oaktree/aws';
+import { awsErrorName, createClient } from '@oaktree/aws';
 import { ACTION } from './inputs.js';
 import type { SavedDeployment } from './state.js';
-import { errorName } from './values.js';
 
 export type StopOutcome = 'stopped' | 'already-completed';
 
@@ -27,7 +26,7 @@ export async function stopWithRollback(codedeploy: Sender, deploymentId: string)
     );
     return 'stopped';
   } catch (err) {
-    if (errorName(err) === 'DeploymentAlreadyCompletedException') {
+    if (awsErrorName(err) === 'DeploymentAlreadyCompletedException') {
       log.info(`deployment ${deploymentId} had already ended; nothing to stop`);
       return 'already-completed';
     }

@@ -1,12 +1,4 @@
-import { errorName, isObject } from './values.js';
-
-test('errorName reads the name of anything thrown, or gives an empty string', () => {
-  const e = new Error('x');
-  e.name = 'DeploymentAlreadyCompletedException';
-  expect(errorName(e)).toBe('DeploymentAlreadyCompletedException');
-  expect(errorName({ name: 'ClusterNotFoundException' })).toBe('ClusterNotFoundException');
-  for (const v of [undefined, null, 'text', 42, { name: 7 }]) expect(errorName(v)).toBe('');
-});
+import { isObject } from './values.js';
 
 test('isObject is true for mappings only', () => {
   expect(isObject({})).toBe(true);
