@@ -486,6 +486,34 @@ test('command continue with wait-for ready: the outcome is continued, not create
   expect(h.saved).toEqual([expect.objectContaining({ finished: true })]);
 });
 
+test('command continue/stop returning early still set the status output from one GetDeployment', async () => {
+  cdMock.on(ContinueDeploymentCommand).resolves({});
+  cdMock.on(GetDeploymentCommand).resolves({ deploymentInfo: { status: 'InProgress' } });
+  let h = harness();
+  await run(
+    await cfg({ command: 'continue', 'deployment-id': 'd-BBBBBBBBB', 'wait-for': 'ready' }),
+    h.deps,
+    h.report,
+  );
+  expect(h.outputs.status).toBe('InProgress');
+  expect(h.report.status).toBe('InProgress');
+
+  // a failed read is not a failed step: the call itself succeeded
+  cdMock.on(StopDeploymentCommand).resolves({ status: 'Succeeded' });
+  cdMock.on(GetDeploymentCommand).rejects(awsError('ThrottlingException'));
+  h = harness();
+  await run(
+    await cfg({ command: 'stop', 'deployment-id': 'd-BBBBBBBBB', 'wait-for': 'created' }),
+    h.deps,
+    h.report,
+  );
+  expect(h.outputs.status).toBeUndefined();
+  expect(h.report.outcome).toBe('stopped');
+  expect(h.lines).toContainEqual(
+    expect.stringMatching(/^could not read the status of d-BBBBBBBBB after the call: /),
+  );
+});
+
 test('a failure reads the ECS service events and stopped-task reasons', async () => {
   happyAws();
   const recent = new Date(1_700_000_000_000 + 1000);

@@ -287,6 +287,16 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     });
     if (returnsNow) {
       report.outcome = config.command === 'stop' ? 'stopped' : 'continued';
+      // The status output says where the deployment stands now, as it does after following one.
+      try {
+        const got = (await deps.codedeploy.send(new GetDeploymentCommand({ deploymentId: id }))) as {
+          deploymentInfo?: { status?: string };
+        };
+        report.status = got.deploymentInfo?.status;
+        deps.setOutputs({ status: report.status });
+      } catch (err) {
+        deps.log.info(`could not read the status of ${id} after the call: ${errorMessage(err)}`);
+      }
       deps.log.info(
         config.command === 'stop'
           ? `deployment ${id} stopped with rollback; not following the rollback (wait-for: ${config.waitFor}): ${report.consoleUrl}`

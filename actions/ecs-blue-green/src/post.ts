@@ -12,7 +12,9 @@ await runStep(
   async () => {
     const saved = savedDeployment.load();
     if (!saved) {
-      log.info('post: no deployment was started; nothing to clean up');
+      log.info(
+        'post: main left no deployment in its care (none was started, or a continue/stop was refused); nothing to roll back',
+      );
       return;
     }
     if (saved.finished) {

@@ -37,7 +37,7 @@ async function rejects(inputs: Record<string, string | number>, files: Record<st
   expect(emulator().calls.filter((c) => MUTATIONS.includes(c.operation))).toEqual([]);
   expect(await revisions(world.ecs)).toEqual([world.taskDefinitionArn]);
   expect(run.outputs['deployment-id']).toBeUndefined();
-  expect(run.post?.log).toContain('no deployment was started');
+  expect(run.post?.log).toContain('main left no deployment in its care');
   return errors[0]!.message;
 }
 
