@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { motoEnv, runAction, useMoto, type ActionRun } from '../../harness/index.js';
 import { startPostgres, type PgServer } from '../../fixtures/dr-drill/postgres.js';
-import { createInstance, drillLeftovers } from '../../fixtures/dr-drill/seed.js';
+import { createInstance, drillLeftovers, inventory } from '../../fixtures/dr-drill/seed.js';
 
 /**
  * Health checks and the heartbeat RPO against a real PostgreSQL server on loopback. moto's endpoints do
@@ -192,4 +192,42 @@ test('http health check with the built-in fetch: 503s are retried until the serv
   } finally {
     srv.close();
   }
+});
+
+test('a source connection the database refuses is found before anything is created: one line naming the input, masked', async () => {
+  await createInstance('orders-db');
+  const before = await inventory('us-east-1');
+  const heartbeatRows = async () => (await pg.query('source', 'select 1 from dr_heartbeat')).length;
+  const rowsBefore = await heartbeatRows();
+  const wrong = 'Wr0ng-drill-pass';
+  // the test server trusts every login, so an unknown role is what it refuses
+  const sourceUrl = `postgres://no_such_role:${wrong}@127.0.0.1:${pg.port}/source`;
+  const r = await runAction({
+    action: 'actions/dr-drill',
+    env: motoEnv(),
+    inputs: {
+      scenario: 'pitr-restore',
+      'source-db-instance': 'orders-db',
+      'rto-objective': '5m',
+      'rpo-objective': '5m',
+      'health-check': 'sql',
+      'sql-connection': url('source'),
+      'source-sql-connection': sourceUrl,
+      'heartbeat-table': 'dr_heartbeat',
+      'poll-interval': '1s',
+    },
+  });
+  expect(r.main.exitCode).toBe(1);
+  expect(r.outputs.passed).toBe('false');
+  const errors = r.main.annotations.filter((a) => a.level === 'error');
+  expect(errors).toHaveLength(1);
+  expect(errors[0]!.message).toMatch(/^dr-drill: input "source-sql-connection" /);
+  expect(errors[0]!.message).not.toContain('\n');
+  expect(r.main.masks).toEqual(expect.arrayContaining([wrong]));
+  for (const text of [r.main.log, r.main.stderr, r.post?.log ?? '', r.summary])
+    expect(text).not.toContain(wrong);
+  // nothing created, no marker row written, and post had nothing to do
+  expect(await inventory('us-east-1')).toEqual(before);
+  expect(await drillLeftovers(['us-east-1'])).toEqual([]);
+  expect(await heartbeatRows()).toBe(rowsBefore);
 });
