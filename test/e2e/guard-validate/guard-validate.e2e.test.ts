@@ -244,6 +244,36 @@ test('test mode: each failed expectation is annotated at its case', async () => 
   );
 });
 
+test('test mode: a rule file that does not parse fails at its line, and no tests at all is a bad input', async () => {
+  const ws = workspace('testmode');
+  cpSync(join(REPOS, 'mixed/rules/broken.guard'), join(ws, 'rules/broken.guard'));
+  cpSync(join(ws, 'rules/tests/security_rules_tests.yaml'), join(ws, 'rules/tests/broken_tests.yaml'));
+  const run = await runAction({
+    action: ACTION,
+    workspace: ws,
+    inputs: { rules: 'rules/broken.guard', mode: 'test', annotations: 'commands' },
+    env: env(),
+  });
+  expect(run.main.exitCode).toBe(1);
+  expect(run.outputs.passed).toBe('false');
+  const broken = run.main.annotations.filter((x) => x.file === 'rules/broken.guard');
+  expect(broken).toEqual([expect.objectContaining({ level: 'error', line: 4 })]);
+  expect(broken[0]!.message).toMatch(/does not parse at line 4/);
+
+  const none = workspace('pass');
+  const untested = await runAction({
+    action: ACTION,
+    workspace: none,
+    inputs: { rules: 'rules/security_rules.guard', mode: 'test', annotations: 'commands' },
+    env: env(),
+  });
+  expect(untested.main.exitCode).toBe(1);
+  expect(untested.outputs.passed).toBe('false');
+  expect(untested.main.annotations.filter((x) => x.level === 'error').map((x) => x.message)).toEqual([
+    expect.stringMatching(/^guard-validate: input "rules" has no rule file with tests: /),
+  ]);
+});
+
 test('terraform plan: findings at the plan line with the resource address', async () => {
   const ws = workspace('terraform');
   const run = await runAction({
