@@ -90,35 +90,42 @@ function runError(
       .replace(/^Parser Error when parsing `(?:Parsing Error )?/, '')
       .replace(/^Error parsing file .+? at line \d+ at column \d+, when handling /, '')
       .replace(/`$/, '');
-    return {
+    return errorAt(file, at, {
       kind: 'rule-error',
-      file,
-      line: at?.line ?? 1,
-      column: at?.column ?? 1,
-      exact: !!at,
       rule: 'rule-parse-error',
-      ruleId: 'guard/rule-parse-error',
-      severity: 'high',
       title: 'Rule file does not parse',
       message: at
         ? `${file} does not parse at line ${at.line}, column ${at.column}: ${detail}`
         : `${file} could not be tested: ${detail}`,
-      fingerprint: fingerprint(file, 'rule-parse-error'),
-    };
+    });
   }
   const file = repoPath(opts.workspace, opts.testFile);
-  return {
+  return errorAt(file, at, {
     kind: 'engine-error',
+    rule: 'test-error',
+    title: 'cfn-guard test could not run',
+    message: `cfn-guard test exit ${opts.code} for ${file}: ${msg}`,
+  });
+}
+
+/** A high-severity error finding at a file, at the engine's line and column when it gave them. */
+function errorAt(
+  file: string,
+  at: { line: number; column: number } | undefined,
+  f: { kind: Finding['kind']; rule: string; title: string; message: string },
+): Finding {
+  return {
+    kind: f.kind,
     file,
     line: at?.line ?? 1,
     column: at?.column ?? 1,
     exact: !!at,
-    rule: 'test-error',
-    ruleId: 'guard/test-error',
+    rule: f.rule,
+    ruleId: `guard/${f.rule}`,
     severity: 'high',
-    title: 'cfn-guard test could not run',
-    message: `cfn-guard test exit ${opts.code} for ${file}: ${msg}`,
-    fingerprint: fingerprint(file, 'test-error'),
+    title: f.title,
+    message: f.message,
+    fingerprint: fingerprint(file, f.rule),
   };
 }
 
@@ -166,19 +173,14 @@ export async function runTests(opts: {
         const file = repoPath(opts.workspace, testFile);
         const msg = oneLine(r.stderr || r.stdout);
         const at = lineColumn(msg);
-        findings.push({
-          kind: 'engine-error',
-          file,
-          line: at?.line ?? 1,
-          column: at?.column ?? 1,
-          exact: !!at,
-          rule: 'test-error',
-          ruleId: 'guard/test-error',
-          severity: 'high',
-          title: 'cfn-guard test could not run',
-          message: `cfn-guard test exit ${r.code} for ${file}: ${msg || 'no output'}`,
-          fingerprint: fingerprint(file, 'test-error'),
-        });
+        findings.push(
+          errorAt(file, at, {
+            kind: 'engine-error',
+            rule: 'test-error',
+            title: 'cfn-guard test could not run',
+            message: `cfn-guard test exit ${r.code} for ${file}: ${msg || 'no output'}`,
+          }),
+        );
         continue;
       }
       const before = findings.length;
@@ -217,19 +219,14 @@ export async function runTests(opts: {
       if (findings.length === before && r.code !== EXIT.PASS) {
         const file = repoPath(opts.workspace, testFile);
         const msg = oneLine(r.stderr);
-        findings.push({
-          kind: 'engine-error',
-          file,
-          line: 1,
-          column: 1,
-          exact: false,
-          rule: 'test-error',
-          ruleId: 'guard/test-error',
-          severity: 'high',
-          title: 'cfn-guard test could not run',
-          message: `cfn-guard test exit ${r.code} for ${file} without a failed expectation${msg ? `: ${msg}` : ''}`,
-          fingerprint: fingerprint(file, 'test-error'),
-        });
+        findings.push(
+          errorAt(file, undefined, {
+            kind: 'engine-error',
+            rule: 'test-error',
+            title: 'cfn-guard test could not run',
+            message: `cfn-guard test exit ${r.code} for ${file} without a failed expectation${msg ? `: ${msg}` : ''}`,
+          }),
+        );
       }
     }
   }
