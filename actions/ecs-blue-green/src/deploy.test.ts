@@ -118,6 +118,13 @@ beforeEach(() => {
   cdMock.reset();
 });
 
+/** A deployment of the service's own group (command continue/stop check the group first). */
+const ours = (info: Record<string, unknown>) => ({
+  applicationName: 'AppECS-shop-web',
+  deploymentGroupName: 'DgpECS-shop-web',
+  ...info,
+});
+
 function noMutation() {
   expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
   expect(cdMock.commandCalls(CreateDeploymentCommand)).toHaveLength(0);
@@ -342,6 +349,7 @@ test('cancelled with the deployment in flight: StopDeployment with rollback; Dep
 test('cancelled before command continue or stop: the deployment is left as it was', async () => {
   const ac = new AbortController();
   ac.abort('SIGINT');
+  cdMock.on(GetDeploymentCommand).resolves({ deploymentInfo: ours({ status: 'Ready' }) });
   for (const command of ['continue', 'stop']) {
     const h = harness(ac.signal);
     await expect(
@@ -435,6 +443,7 @@ test('if-deployment-active stop: an active rollback deployment is waited for, no
 test('command continue refused (not in Ready, already ended): nothing left for post to roll back', async () => {
   for (const name of ['DeploymentIsNotInReadyStateException', 'DeploymentAlreadyCompletedException']) {
     cdMock.reset();
+    cdMock.on(GetDeploymentCommand).resolves({ deploymentInfo: ours({ status: 'Ready' }) });
     cdMock.on(ContinueDeploymentCommand).rejects(awsError(name));
     const h = harness();
     await expect(
@@ -447,6 +456,7 @@ test('command continue refused (not in Ready, already ended): nothing left for p
 
 test('command stop: once stopped nothing is left for post; command continue is in flight until it ends', async () => {
   cdMock.on(StopDeploymentCommand).resolves({ status: 'Succeeded' });
+  cdMock.on(GetDeploymentCommand).resolves({ deploymentInfo: ours({ status: 'Ready' }) });
   let h = harness();
   await run(
     await cfg({ command: 'stop', 'deployment-id': 'd-BBBBBBBBB', 'wait-for': 'ready' }),
@@ -462,8 +472,9 @@ test('command stop: once stopped nothing is left for post; command continue is i
   cdMock.on(ContinueDeploymentCommand).resolves({});
   cdMock
     .on(GetDeploymentCommand)
-    .resolvesOnce({ deploymentInfo: { status: 'InProgress' } })
-    .resolves({ deploymentInfo: { status: 'Succeeded' } });
+    .resolvesOnce({ deploymentInfo: ours({ status: 'Ready' }) })
+    .resolvesOnce({ deploymentInfo: ours({ status: 'InProgress' }) })
+    .resolves({ deploymentInfo: ours({ status: 'Succeeded' }) });
   cdMock.on(ListDeploymentTargetsCommand).resolves({ targetIds: ['shop:web'] });
   cdMock.on(BatchGetDeploymentTargetsCommand).resolves({ deploymentTargets: [{ ecsTarget: {} }] });
   h = harness();
@@ -473,6 +484,7 @@ test('command stop: once stopped nothing is left for post; command continue is i
 
 test('command continue with wait-for ready: the outcome is continued, not created', async () => {
   cdMock.on(ContinueDeploymentCommand).resolves({});
+  cdMock.on(GetDeploymentCommand).resolves({ deploymentInfo: ours({ status: 'Ready' }) });
   const h = harness();
   await run(
     await cfg({ command: 'continue', 'deployment-id': 'd-BBBBBBBBB', 'wait-for': 'ready' }),
@@ -488,7 +500,10 @@ test('command continue with wait-for ready: the outcome is continued, not create
 
 test('command continue/stop returning early still set the status output from one GetDeployment', async () => {
   cdMock.on(ContinueDeploymentCommand).resolves({});
-  cdMock.on(GetDeploymentCommand).resolves({ deploymentInfo: { status: 'InProgress' } });
+  cdMock
+    .on(GetDeploymentCommand)
+    .resolvesOnce({ deploymentInfo: ours({ status: 'Ready' }) })
+    .resolves({ deploymentInfo: ours({ status: 'InProgress' }) });
   let h = harness();
   await run(
     await cfg({ command: 'continue', 'deployment-id': 'd-BBBBBBBBB', 'wait-for': 'ready' }),
@@ -499,8 +514,12 @@ test('command continue/stop returning early still set the status output from one
   expect(h.report.status).toBe('InProgress');
 
   // a failed read is not a failed step: the call itself succeeded
+  cdMock.reset();
   cdMock.on(StopDeploymentCommand).resolves({ status: 'Succeeded' });
-  cdMock.on(GetDeploymentCommand).rejects(awsError('ThrottlingException'));
+  cdMock
+    .on(GetDeploymentCommand)
+    .resolvesOnce({ deploymentInfo: ours({ status: 'Ready' }) })
+    .rejects(awsError('ThrottlingException'));
   h = harness();
   await run(
     await cfg({ command: 'stop', 'deployment-id': 'd-BBBBBBBBB', 'wait-for': 'created' }),
@@ -581,4 +600,35 @@ test('console links follow the partition', async () => {
   expect(ecsConsoleUrl('eu-west-1', 'shop', 'web')).toBe(
     'https://eu-west-1.console.aws.amazon.com/ecs/home?region=eu-west-1#/clusters/shop/services/web/deployments',
   );
+});
+
+test('command continue/stop check that deployment-id belongs to the service group before acting', async () => {
+  cdMock
+    .on(GetDeploymentCommand)
+    .resolves({
+      deploymentInfo: ours({
+        applicationName: 'AppECS-billing-api',
+        deploymentGroupName: 'DgpECS-billing-api',
+        status: 'Ready',
+      }),
+    });
+  for (const command of ['continue', 'stop']) {
+    const h = harness();
+    const err = await run(await cfg({ command, 'deployment-id': 'd-BBBBBBBBB' }), h.deps, h.report).catch(
+      (e) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigurationError);
+    expect((err as Error).message).toBe(
+      'input "deployment-id" is "d-BBBBBBBBB": it belongs to AppECS-billing-api/DgpECS-billing-api, not AppECS-shop-web/DgpECS-shop-web; set codedeploy-application and codedeploy-deployment-group to that group, or use this service\'s deployment id',
+    );
+    expect(h.saved).toEqual([]);
+  }
+  cdMock.reset();
+  cdMock.on(GetDeploymentCommand).rejects(awsError('DeploymentDoesNotExistException'));
+  const h = harness();
+  await expect(
+    run(await cfg({ command: 'stop', 'deployment-id': 'd-NOPE12345' }), h.deps, h.report),
+  ).rejects.toThrow(/^input "deployment-id" is "d-NOPE12345": no such deployment in /);
+  expect(cdMock.commandCalls(ContinueDeploymentCommand)).toHaveLength(0);
+  expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
 });

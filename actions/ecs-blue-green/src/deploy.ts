@@ -228,6 +228,34 @@ async function shiftOf(name: string, input: boolean, codedeploy: Sender, deps: D
 }
 
 /**
+ * `deployment-id` must name a deployment of this service's group: continue and stop act on it, and a
+ * pasted id from another application must not shift or roll back someone else's traffic.
+ */
+async function checkDeploymentBelongs(config: Config, deps: Deps, id: string): Promise<void> {
+  let info: { applicationName?: string; deploymentGroupName?: string } | undefined;
+  try {
+    const got = (await deps.codedeploy.send(new GetDeploymentCommand({ deploymentId: id }))) as {
+      deploymentInfo?: typeof info;
+    };
+    info = got.deploymentInfo;
+  } catch (err) {
+    if (awsErrorName(err) === 'DeploymentDoesNotExistException')
+      throw new ConfigurationError(
+        `input "deployment-id" is ${quote(id)}: no such deployment in ${config.region}; use the deployment-id output of the deploy step`,
+        'deployment-id',
+      );
+    throw err;
+  }
+  const group = `${config.application}/${config.deploymentGroup}`;
+  const actual = `${info?.applicationName}/${info?.deploymentGroupName}`;
+  if (actual !== group)
+    throw new ConfigurationError(
+      `input "deployment-id" is ${quote(id)}: it belongs to ${actual}, not ${group}; set codedeploy-application and codedeploy-deployment-group to that group, or use this service's deployment id`,
+      'deployment-id',
+    );
+}
+
+/**
  * The whole run for `command: deploy|continue|stop`. Validates everything before the first
  * mutation, keeps `report` up to date (the caller writes the summary even when this throws).
  */
@@ -251,6 +279,7 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     report.deploymentId = id;
     report.consoleUrl = codeDeployConsoleUrl(config.region, id);
     deps.setOutputs({ 'deployment-id': id, 'console-url': report.consoleUrl });
+    await checkDeploymentBelongs(config, deps, id);
     // Nothing is saved for post before the call succeeded: a refused continue or stop leaves the
     // deployment as it was. After a stop there is nothing left for post to roll back.
     stopIfCancelled(
