@@ -279,3 +279,46 @@ test('an abort signal ends the wait with PollCancelledError', async () => {
     ),
   ).rejects.toBeInstanceOf(PollCancelledError);
 });
+
+test('a slow smoke test does not stop the follow: status lines go on, and a deployment that ends meanwhile aborts the probe', async () => {
+  script([
+    { status: 'InProgress', events: [['AllowTestTraffic', 'Succeeded']] },
+    {
+      status: 'InProgress',
+      events: [
+        ['AllowTestTraffic', 'Succeeded'],
+        ['AfterAllowTestTraffic', 'InProgress'],
+      ],
+    },
+    {
+      status: 'Stopped',
+      events: [
+        ['AllowTestTraffic', 'Succeeded'],
+        ['AfterAllowTestTraffic', 'Failed'],
+      ],
+    },
+  ]);
+  let probeSignal: AbortSignal | undefined;
+  // a probe that answers only when it is aborted, like one still waiting on a green side that never comes up
+  const probe = jest.fn(
+    (_test: SmokeTest, signal?: AbortSignal) =>
+      new Promise<{ ok: boolean; attempts: number; durationMs: number; text: string }>((resolve) => {
+        probeSignal = signal;
+        signal?.addEventListener('abort', () =>
+          resolve({ ok: false, attempts: 4, durationMs: 8000, text: 'smoke test aborted' }),
+        );
+      }),
+  );
+  const lines: string[] = [];
+  const r = await follow(
+    { ...base, until: 'final', smokeTest },
+    { codedeploy: client, log: (l) => lines.push(l), probe, ...fakeClock() },
+  );
+  expect(r.status).toBe('Stopped');
+  expect(probe).toHaveBeenCalledTimes(1);
+  expect(probeSignal?.aborted).toBe(true);
+  // the lifecycle change seen while the probe ran was printed
+  expect(lines.some((l) => /AfterAllowTestTraffic.*Failed/.test(l))).toBe(true);
+  expect(cd.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+  expect(cd.commandCalls(ContinueDeploymentCommand)).toHaveLength(0);
+});

@@ -62,6 +62,12 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
   let targetId: string | undefined;
   let info: DeploymentInfo = {};
   let smoke: SmokeResult | undefined;
+  // The smoke test runs beside the poller, so status lines, cancellation and the deadline keep working
+  // while it probes; each check looks at whether it has finished.
+  let smokeRun: Promise<void> | undefined;
+  let smokeSeen = false;
+  const smokeAbort = new AbortController();
+  const smokeSignal = deps.signal ? AbortSignal.any([deps.signal, smokeAbort.signal]) : smokeAbort.signal;
   let stoppedForSmoke = false;
   let continued = false;
   let saidWaiting = false;
@@ -87,80 +93,104 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
     }
   };
 
-  const status = await poll<string>({
-    what: `${opts.label ?? `deployment ${opts.deploymentId}`} to ${opts.until === 'ready' ? 'reach Ready' : 'end'}`,
-    intervalMs: opts.intervalMs,
-    jitterMs: opts.jitterMs ?? 1000,
-    deadline: opts.deadline,
-    signal: deps.signal,
-    now,
-    random: deps.random,
-    sleep: deps.sleep,
-    check: async () => {
-      const got = (await deps.codedeploy.send(
-        new GetDeploymentCommand({ deploymentId: opts.deploymentId }),
-      )) as {
-        deploymentInfo?: DeploymentInfo;
-      };
-      info = got.deploymentInfo ?? {};
-      const st = info.status;
-      const target = await readTarget(st);
-      const snap = snapshotOf(st, target);
-      for (const line of tracker.update(snap)) deps.log(line);
+  let status: string;
+  try {
+    status = await poll<string>({
+      what: `${opts.label ?? `deployment ${opts.deploymentId}`} to ${opts.until === 'ready' ? 'reach Ready' : 'end'}`,
+      intervalMs: opts.intervalMs,
+      jitterMs: opts.jitterMs ?? 1000,
+      deadline: opts.deadline,
+      signal: deps.signal,
+      now,
+      random: deps.random,
+      sleep: deps.sleep,
+      check: async () => {
+        const got = (await deps.codedeploy.send(
+          new GetDeploymentCommand({ deploymentId: opts.deploymentId }),
+        )) as {
+          deploymentInfo?: DeploymentInfo;
+        };
+        info = got.deploymentInfo ?? {};
+        const st = info.status;
+        const target = await readTarget(st);
+        const snap = snapshotOf(st, target);
+        for (const line of tracker.update(snap)) deps.log(line);
 
-      if (isFinal(st)) return { done: true, value: st! };
+        if (isFinal(st)) return { done: true, value: st! };
 
-      // Smoke test of the green side once it serves the test listener.
-      const testTrafficUp =
-        snap.events.some((e) => e.name === 'AllowTestTraffic' && e.status === 'Succeeded') || st === 'Ready';
-      if (opts.smokeTest && !smoke && testTrafficUp && deps.probe) {
-        deps.log(`probing the green side at ${opts.smokeTest.url} (expecting ${opts.smokeTest.acceptText})`);
-        smoke = await deps.probe(opts.smokeTest, deps.signal);
-        deps.log(smoke.text);
-        tracker.record(smoke.text);
-        if (!smoke.ok && !deps.signal?.aborted) {
-          deps.log(`stopping ${opts.deploymentId} with rollback because the smoke test failed`);
-          tracker.record('StopDeployment with rollback (smoke test failed)');
-          await stopWithRollback(deps.codedeploy, opts.deploymentId);
-          stoppedForSmoke = true;
-          return { done: false, progress: tracker.describe() };
-        }
-      }
-
-      if (st === 'Ready' && !stoppedForSmoke) {
-        const smokeWanted = opts.smokeTest !== undefined;
-        if (opts.until === 'ready' && (!smokeWanted || smoke?.ok)) return { done: true, value: st };
-        if (smokeWanted && smoke?.ok && !continued) {
-          try {
-            await deps.codedeploy.send(
-              new ContinueDeploymentCommand({
-                deploymentId: opts.deploymentId,
-                deploymentWaitType: 'READY_WAIT',
+        // Smoke test of the green side once it serves the test listener.
+        const testTrafficUp =
+          snap.events.some((e) => e.name === 'AllowTestTraffic' && e.status === 'Succeeded') ||
+          st === 'Ready';
+        if (opts.smokeTest && !smokeRun && testTrafficUp && deps.probe) {
+          deps.log(
+            `probing the green side at ${opts.smokeTest.url} (expecting ${opts.smokeTest.acceptText})`,
+          );
+          smokeRun = deps.probe(opts.smokeTest, smokeSignal).then(
+            (r) => void (smoke = r),
+            (err: unknown) =>
+              void (smoke = {
+                ok: false,
+                attempts: 0,
+                durationMs: 0,
+                text: `smoke test could not run: ${(err as Error).message}`,
               }),
-            );
-          } catch (err) {
-            // It moved on between our read and the call (the ready wait ran out, someone else continued
-            // or stopped it): the next look says where it is.
-            if (!MOVED_ON.has(awsErrorName(err))) throw err;
-            deps.log(
-              `ContinueDeployment answered ${awsErrorName(err)}: ${opts.deploymentId} is no longer waiting in Ready; following it`,
-            );
+          );
+          // An answer that is already there (a fake, a refused connection) is taken in this same check;
+          // a slow one in a later check.
+          await Promise.race([smokeRun, new Promise((resolve) => setImmediate(resolve))]);
+        }
+        if (smoke && !smokeSeen) {
+          smokeSeen = true;
+          deps.log(smoke.text);
+          tracker.record(smoke.text);
+          if (!smoke.ok && !deps.signal?.aborted) {
+            deps.log(`stopping ${opts.deploymentId} with rollback because the smoke test failed`);
+            tracker.record('StopDeployment with rollback (smoke test failed)');
+            await stopWithRollback(deps.codedeploy, opts.deploymentId);
+            stoppedForSmoke = true;
             return { done: false, progress: tracker.describe() };
           }
-          continued = true;
-          deps.log(
-            `continued ${opts.deploymentId}: the smoke test passed, shifting production traffic to green`,
-          );
-          tracker.record('ContinueDeployment (smoke test passed)');
-        } else if (!smokeWanted && !saidWaiting) {
-          saidWaiting = true;
-          deps.log(
-            `waiting in Ready for ContinueDeployment (run this action with command: continue, or the group's wait time ends it)`,
-          );
         }
-      }
-      return { done: false, progress: tracker.describe() };
-    },
-  });
+
+        if (st === 'Ready' && !stoppedForSmoke) {
+          const smokeWanted = opts.smokeTest !== undefined;
+          if (opts.until === 'ready' && (!smokeWanted || smoke?.ok)) return { done: true, value: st };
+          if (smokeWanted && smoke?.ok && !continued) {
+            try {
+              await deps.codedeploy.send(
+                new ContinueDeploymentCommand({
+                  deploymentId: opts.deploymentId,
+                  deploymentWaitType: 'READY_WAIT',
+                }),
+              );
+            } catch (err) {
+              // It moved on between our read and the call (the ready wait ran out, someone else continued
+              // or stopped it): the next look says where it is.
+              if (!MOVED_ON.has(awsErrorName(err))) throw err;
+              deps.log(
+                `ContinueDeployment answered ${awsErrorName(err)}: ${opts.deploymentId} is no longer waiting in Ready; following it`,
+              );
+              return { done: false, progress: tracker.describe() };
+            }
+            continued = true;
+            deps.log(
+              `continued ${opts.deploymentId}: the smoke test passed, shifting production traffic to green`,
+            );
+            tracker.record('ContinueDeployment (smoke test passed)');
+          } else if (!smokeWanted && !saidWaiting) {
+            saidWaiting = true;
+            deps.log(
+              `waiting in Ready for ContinueDeployment (run this action with command: continue, or the group's wait time ends it)`,
+            );
+          }
+        }
+        return { done: false, progress: tracker.describe() };
+      },
+    });
+  } finally {
+    // the deployment ended or the follow gave up: a probe still running has nothing left to decide
+    smokeAbort.abort();
+  }
   return { status, info, tracker, smoke, stoppedForSmoke, continued };
 }
