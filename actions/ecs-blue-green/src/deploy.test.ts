@@ -603,15 +603,13 @@ test('console links follow the partition', async () => {
 });
 
 test('command continue/stop check that deployment-id belongs to the service group before acting', async () => {
-  cdMock
-    .on(GetDeploymentCommand)
-    .resolves({
-      deploymentInfo: ours({
-        applicationName: 'AppECS-billing-api',
-        deploymentGroupName: 'DgpECS-billing-api',
-        status: 'Ready',
-      }),
-    });
+  cdMock.on(GetDeploymentCommand).resolves({
+    deploymentInfo: ours({
+      applicationName: 'AppECS-billing-api',
+      deploymentGroupName: 'DgpECS-billing-api',
+      status: 'Ready',
+    }),
+  });
   for (const command of ['continue', 'stop']) {
     const h = harness();
     const err = await run(await cfg({ command, 'deployment-id': 'd-BBBBBBBBB' }), h.deps, h.report).catch(
