@@ -8,7 +8,6 @@ import { sqlHeartbeat } from './heartbeat.js';
 import type { DrillConfig } from './inputs.js';
 import { realProber } from './probes.js';
 import { publish } from './report.js';
-import { replicaKmsKey } from './scenarios.js';
 import { drillState } from './state.js';
 
 export const ACTION = 'dr-drill';
@@ -39,7 +38,8 @@ export async function execute(cfg: DrillConfig): Promise<void> {
       mask: maskSecret,
       signal: cancel.signal,
     };
-    const kmsKeyId = replicaKmsKey(cfg);
+    // kms-key-id is accepted for a cross-region replica-promote only, the one drill that passes a key.
+    const kmsKeyId = cfg.kmsKeyId;
     if (kmsKeyId) {
       // Before anything else touches AWS; the KMS client loads only for drills that use a key.
       const { checkKmsKey, KMSClient } = await import('./kms.js');

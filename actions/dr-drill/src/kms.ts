@@ -1,6 +1,6 @@
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { ConfigurationError, quote } from '@oaktree/action-kit';
-import { parseArn } from '@oaktree/aws';
+import { isNotFound, parseArn } from '@oaktree/aws';
 import type { DrillConfig } from './inputs.js';
 
 export { KMSClient };
@@ -20,7 +20,7 @@ export async function checkKmsKey(cfg: DrillConfig, key: string, kms: Kms): Prom
   try {
     meta = (await kms.send(new DescribeKeyCommand({ KeyId: key }))).KeyMetadata;
   } catch (err) {
-    if ((err as { name?: string }).name !== 'NotFoundException') throw err;
+    if (!isNotFound(err)) throw err;
   }
   if (!meta) throw bad(`no such KMS key in ${cfg.drRegion}`);
   if (meta.KeyState !== 'Enabled') throw bad(`the key is ${meta.KeyState}, not Enabled`);

@@ -547,11 +547,6 @@ export function isPromoted(i: DBInstance): boolean {
   );
 }
 
-/** The KMS key the drill passes to RDS: only a cross-region replica (replica-promote) takes one. */
-export function replicaKmsKey(cfg: DrillConfig): string | undefined {
-  return cfg.scenario === 'replica-promote' && cfg.drRegion !== cfg.sourceRegion ? cfg.kmsKeyId : undefined;
-}
-
 async function replicaPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
   const src = deps.rds(cfg.sourceRegion);
   const dr = deps.rds(cfg.drRegion);
@@ -567,7 +562,7 @@ async function replicaPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
       'source-db-instance',
     );
   const cross = cfg.drRegion !== cfg.sourceRegion;
-  const kmsKeyId = replicaKmsKey(cfg);
+  const kmsKeyId = cfg.kmsKeyId; // inputs allow it for a cross-region replica-promote only
   if (cross && i.StorageEncrypted && !kmsKeyId)
     throw new ConfigurationError(
       `input "kms-key-id" is empty but ${cfg.source.id} is encrypted: a cross-region replica needs a KMS key in ${cfg.drRegion}`,
