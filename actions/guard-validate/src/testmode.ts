@@ -4,7 +4,7 @@ import { ConfigurationError } from '@oaktree/action-kit';
 import { EXIT, runEngine } from './engine.js';
 import { repoPath } from './discover.js';
 import { parseTemplate, type PNode } from './positions.js';
-import { fingerprint, type Finding } from './validate.js';
+import { errorAt, fingerprint, type Finding } from './validate.js';
 
 interface TestCaseResult {
   name?: string;
@@ -106,27 +106,6 @@ function runError(
     title: 'cfn-guard test could not run',
     message: `cfn-guard test exit ${opts.code} for ${file}: ${msg}`,
   });
-}
-
-/** A high-severity error finding at a file, at the engine's line and column when it gave them. */
-function errorAt(
-  file: string,
-  at: { line: number; column: number } | undefined,
-  f: { kind: Finding['kind']; rule: string; title: string; message: string },
-): Finding {
-  return {
-    kind: f.kind,
-    file,
-    line: at?.line ?? 1,
-    column: at?.column ?? 1,
-    exact: !!at,
-    rule: f.rule,
-    ruleId: `guard/${f.rule}`,
-    severity: 'high',
-    title: f.title,
-    message: f.message,
-    fingerprint: fingerprint(file, f.rule),
-  };
 }
 
 /**

@@ -320,19 +320,14 @@ export async function validate(input: ValidateInput): Promise<ValidateOutput> {
       const file = repoPath(input.workspace, r);
       if (reported.has(`${file}:${e.line}:${e.column}`)) continue;
       reported.add(`${file}:${e.line}:${e.column}`);
-      findings.push({
-        kind: 'rule-error',
-        file,
-        line: e.line,
-        column: e.column,
-        exact: true,
-        rule: 'rule-parse-error',
-        ruleId: 'guard/rule-parse-error',
-        severity: 'high',
-        title: 'Rule file does not parse',
-        message: `${file} does not parse at line ${e.line}, column ${e.column}: ${e.message}`,
-        fingerprint: fingerprint(file, 'rule-parse-error'),
-      });
+      findings.push(
+        errorAt(file, e, {
+          kind: 'rule-error',
+          rule: 'rule-parse-error',
+          title: 'Rule file does not parse',
+          message: `${file} does not parse at line ${e.line}, column ${e.column}: ${e.message}`,
+        }),
+      );
     }
   }
 
@@ -447,4 +442,25 @@ export function stablePath(f: Evaluated, pointer: string, resource: string | und
   if (f.kind !== 'plan' || resource === undefined) return pointer;
   const m = /^\/resource_changes\/\d+(?=\/|$)/.exec(pointer);
   return m ? `resource_changes[${resource}]${pointer.slice(m[0].length)}` : pointer;
+}
+
+/** A high-severity error finding at a file, at the engine's line and column when it gave them. */
+export function errorAt(
+  file: string,
+  at: { line: number; column: number } | undefined,
+  f: { kind: Finding['kind']; rule: string; title: string; message: string },
+): Finding {
+  return {
+    kind: f.kind,
+    file,
+    line: at?.line ?? 1,
+    column: at?.column ?? 1,
+    exact: !!at,
+    rule: f.rule,
+    ruleId: `guard/${f.rule}`,
+    severity: 'high',
+    title: f.title,
+    message: f.message,
+    fingerprint: fingerprint(file, f.rule),
+  };
 }
