@@ -239,15 +239,15 @@ async function checkDeploymentBelongs(config: Config, deps: Deps, id: string): P
     };
     info = got.deploymentInfo;
   } catch (err) {
-    if (awsErrorName(err) === 'DeploymentDoesNotExistException')
-      throw new ConfigurationError(
-        `input "deployment-id" is ${quote(id)}: no such deployment in ${config.region}; use the deployment-id output of the deploy step`,
-        'deployment-id',
-      );
-    throw err;
+    if (awsErrorName(err) !== 'DeploymentDoesNotExistException') throw err;
   }
+  if (!info)
+    throw new ConfigurationError(
+      `input "deployment-id" is ${quote(id)}: no such deployment in ${config.region}; use the deployment-id output of the deploy step`,
+      'deployment-id',
+    );
   const group = `${config.application}/${config.deploymentGroup}`;
-  const actual = `${info?.applicationName}/${info?.deploymentGroupName}`;
+  const actual = `${info.applicationName}/${info.deploymentGroupName}`;
   if (actual !== group)
     throw new ConfigurationError(
       `input "deployment-id" is ${quote(id)}: it belongs to ${actual}, not ${group}; set codedeploy-application and codedeploy-deployment-group to that group, or use this service's deployment id`,
