@@ -11,3 +11,12 @@ export {
 export { startMoto, assertMotoInstalled, type MotoServer } from './moto.js';
 export { freePort, retry } from './net.js';
 export { useMoto, motoUrl, resetMoto, motoEnv } from './moto-client.js';
+export {
+  startFaultProxy,
+  useFaultProxy,
+  describeRequest,
+  type Fault,
+  type FaultRule,
+  type FaultProxy,
+  type ProxyCall,
+} from './faults.js';

@@ -20,3 +20,15 @@ export { parseArn, partitionOf, consoleHost, consoleUrl, type Arn } from './arn.
 export { SUITE_VERSION } from './version.js';
 export { awsErrorName, isNotFound, isAlreadyExists } from './errors.js';
 export { SNAPSHOT_TAG, SNAPSHOT_MANAGED_BY } from './rds-tags.js';
+export { isTransient, isThrottling } from './errors.js';
+export {
+  retryTransient,
+  exactlyOnce,
+  backoffMs,
+  errorCode,
+  TransientExhaustedError,
+  type RetryOptions,
+  type RetryEvent,
+  type OnceOptions,
+  type Once,
+} from './resilient.js';

@@ -126,3 +126,116 @@ test('sleep resolves early on abort', async () => {
   await sleep(10_000, c.signal);
   expect(Date.now() - t0).toBeLessThan(2000);
 });
+
+describe('transient errors', () => {
+  const throttled = () =>
+    Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } });
+
+  test('throttling longer than the SDK retries does not end the wait; progress says so', async () => {
+    const clock = fakeClock();
+    const lines: string[] = [];
+    let n = 0;
+    const value = await poll({
+      what: 'deployment',
+      intervalMs: 1000,
+      random: () => 0,
+      now: clock.now,
+      sleep: clock.sleep,
+      deadline: clock.now() + 3_600_000,
+      onProgress: (p) => lines.push(p),
+      check: async () => {
+        n++;
+        if (n <= 8) throw throttled();
+        return n === 10 ? { done: true, value: 'Succeeded' } : { done: false, progress: 'InProgress' };
+      },
+    });
+    expect(value).toBe('Succeeded');
+    expect(lines[0]).toMatch(/AWS answered Throttling \(transient\); retrying in/);
+    expect(lines).toContain('InProgress');
+    // Backs off: later pauses are longer than the first, and never more than 30 s.
+    expect(clock.waits[7]!).toBeGreaterThan(clock.waits[0]!);
+    expect(Math.max(...clock.waits)).toBeLessThanOrEqual(30_000);
+  });
+
+  test('a transient error still coming at the deadline times out and names it', async () => {
+    const clock = fakeClock();
+    const err = await poll({
+      what: 'snapshot s1 to become available',
+      intervalMs: 1000,
+      now: clock.now,
+      sleep: clock.sleep,
+      deadline: clock.now() + 60_000,
+      check: async () => {
+        throw throttled();
+      },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PollTimeoutError);
+    expect((err as Error).message).toMatch(/waiting for snapshot s1.*AWS was answering Throttling/);
+  });
+
+  test('terminal errors still end the wait at once', async () => {
+    const clock = fakeClock();
+    let n = 0;
+    const err = await poll({
+      what: 'x',
+      intervalMs: 1000,
+      now: clock.now,
+      sleep: clock.sleep,
+      check: async () => {
+        n++;
+        throw Object.assign(new Error('no'), {
+          name: 'AccessDeniedException',
+          $metadata: { httpStatusCode: 400 },
+        });
+      },
+    }).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('AccessDeniedException');
+    expect(n).toBe(1);
+  });
+
+  test('"not found" counts as not visible yet only within notFoundGraceMs', async () => {
+    const clock = fakeClock();
+    const notFound = () => Object.assign(new Error('gone'), { name: 'DBSnapshotNotFound' });
+    let n = 0;
+    const lines: string[] = [];
+    const ok = await poll({
+      what: 'snapshot',
+      intervalMs: 1000,
+      random: () => 0,
+      now: clock.now,
+      sleep: clock.sleep,
+      notFoundGraceMs: 30_000,
+      onProgress: (p) => lines.push(p),
+      check: async () => (++n < 3 ? Promise.reject(notFound()) : { done: true, value: 'available' }),
+    });
+    expect(ok).toBe('available');
+    expect(lines[0]).toMatch(/not visible yet \(DBSnapshotNotFound\)/);
+    const clock2 = fakeClock();
+    const err = await poll({
+      what: 'snapshot',
+      intervalMs: 1000,
+      now: clock2.now,
+      sleep: clock2.sleep,
+      notFoundGraceMs: 5_000,
+      check: async () => Promise.reject(notFound()),
+    }).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('DBSnapshotNotFound');
+    expect(clock2.now() - 1_000_000).toBeGreaterThanOrEqual(5_000);
+  });
+
+  test('without a deadline, errors that never stop are thrown after maxFailingMs', async () => {
+    const clock = fakeClock();
+    const err = await poll({
+      what: 'x',
+      intervalMs: 1000,
+      now: clock.now,
+      sleep: clock.sleep,
+      maxFailingMs: 60_000,
+      check: async () => {
+        throw throttled();
+      },
+    }).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('Throttling');
+    expect(clock.now() - 1_000_000).toBeGreaterThan(60_000);
+  });
+});
