@@ -1,5 +1,6 @@
 import { RDSClient, CreateDBInstanceCommand } from '@aws-sdk/client-rds';
 import { motoEnv, motoUrl, runAction, useMoto } from '../harness/index.js';
+import { nodeMajor } from '../harness/node-runtime.js';
 
 const ACTION = 'test/fixtures/actions/wiring';
 
@@ -27,6 +28,9 @@ test('main then post: inputs in, outputs/state/summary/annotations out, AWS thro
   });
 
   expect(run.main.exitCode).toBe(0);
+  // like the runner: the bundle ran on the Node its action.yml declares (node24), whatever runs jest
+  expect(nodeMajor(run.node)).toBe(24);
+  expect(run.main.log).not.toMatch(/NodeVersionSupport|no longer support|DeprecationWarning/);
   expect(run.outputs.account).toBe('123456789012');
   expect(run.outputs['db-count']).toBe('1');
   expect(run.outputs.echo).toBe('hello oaktree\nhello oaktree\nhello oaktree');

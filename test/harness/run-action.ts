@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { nodeFor } from './node-runtime.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -59,6 +60,8 @@ export interface ActionRun {
   exportedEnv: Record<string, string>;
   /** Paths of the runner files, for tests that look further. */
   dirs: { temp: string; workspace: string };
+  /** The Node binary both steps ran on (the major of action.yml's runs.using). */
+  node: string;
 }
 
 export interface RunActionOptions {
@@ -170,6 +173,8 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
   const meta = parseYaml(readFileSync(join(actionDir, 'action.yml'), 'utf8')) as ActionYaml;
   if (!/^node\d+$/.test(meta.runs.using))
     throw new Error(`${opts.action}: runs.using ${meta.runs.using} is not a node action`);
+  // Like the runner: the bundle runs on the Node major its action.yml declares, not on the test's own.
+  const node = nodeFor(meta.runs.using);
 
   const temp = mkdtempSync(join(tmpdir(), 'oaktree-run-'));
   const runnerTemp = join(temp, 'runner-temp');
@@ -215,9 +220,6 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
     AWS_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
   };
-  // Actions run on node24; under an older test node the AWS SDK warns about the Node version on
-  // every start, which the real runner never shows.
-  if (Number(process.versions.node.split('.')[0]) < 22) github.NODE_NO_WARNINGS = '1';
   const env: Record<string, string> = { ...baseEnv(), ...github, ...files };
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];
@@ -247,7 +249,14 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
 
-  const main = await runStep(join(actionDir, meta.runs.main), env, workspace, opts.timeoutMs, opts.interrupt);
+  const main = await runStep(
+    node,
+    join(actionDir, meta.runs.main),
+    env,
+    workspace,
+    opts.timeoutMs,
+    opts.interrupt,
+  );
   let post: StepResult | undefined;
   const state = parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8'));
   if (meta.runs.post && opts.post !== false) {
@@ -260,7 +269,7 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
     if (shouldRun) {
       const postEnv = { ...env };
       for (const [k, v] of Object.entries(state)) postEnv[`STATE_${k}`] = v;
-      post = await runStep(join(actionDir, meta.runs.post), postEnv, workspace, opts.timeoutMs);
+      post = await runStep(node, join(actionDir, meta.runs.post), postEnv, workspace, opts.timeoutMs);
     }
   }
   return {
@@ -271,10 +280,12 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
     summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
     exportedEnv: parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')),
     dirs: { temp, workspace },
+    node,
   };
 }
 
 function runStep(
+  node: string,
   script: string,
   env: Record<string, string>,
   cwd: string,
@@ -284,7 +295,7 @@ function runStep(
   if (!existsSync(script)) throw new Error(`bundle ${script} does not exist: run npm run build`);
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let log = '';
