@@ -1,5 +1,6 @@
 import { ConfigurationError } from '@oaktree/action-kit';
 import { SUITE_VERSION } from './version.js';
+import { proxyAgents } from './proxy.js';
 
 /** The per-call facts the explainer needs, attached to every error a client throws. */
 export interface CallInfo {
@@ -54,21 +55,25 @@ type ClientCtor<C> = new (config: {
   maxAttempts: number;
   retryMode: string;
   customUserAgent: string;
+  requestHandler?: { httpAgent: unknown; httpsAgent: unknown };
 }) => C;
 
 /**
  * Build an SDK v3 client the same way everywhere: region from the input or the environment, adaptive
  * retry with a bounded number of attempts, and `oaktree-actions/<version> <action>` in the user agent.
  * Endpoints come only from the SDK's own AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> variables.
+ * HTTPS_PROXY / HTTP_PROXY / NO_PROXY (self-hosted runners behind a proxy) are honoured per request.
  * Errors carry {service, operation, region} so the explainer can name the missing IAM action.
  */
 export function createClient<C extends SdkClientLike>(Ctor: ClientCtor<C>, opts: ClientOptions): C {
   const region = resolveRegion(opts.region, opts.env);
+  const agents = proxyAgents(opts.env ?? process.env);
   const client = new Ctor({
     region,
     maxAttempts: opts.maxAttempts ?? 6,
     retryMode: 'adaptive',
     customUserAgent: `oaktree-actions/${SUITE_VERSION} ${opts.action}`,
+    ...(agents ? { requestHandler: agents } : {}),
   });
   client.middlewareStack.add(
     (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) =>

@@ -32,3 +32,4 @@ export {
   type OnceOptions,
   type Once,
 } from './resilient.js';
+export { proxyAgents, readProxyEnv, bypassesProxy, type ProxyEnv } from './proxy.js';
