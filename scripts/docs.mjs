@@ -1,4 +1,5 @@
-// npm run docs: fill the inputs/outputs tables of every action README from its action.yml.
+// npm run docs: fill the inputs/outputs tables of every action README from its action.yml, and its
+// minimal IAM policy from its iam-policy.json (the single source; the tests evaluate that file).
 // --check: change nothing, exit 1 when a README has drifted (npm test runs this through a unit test).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,17 +29,33 @@ export function tables(meta) {
   };
 }
 
-/** The README with its marked tables regenerated; throws when a marker is missing. */
-export function render(readme, meta, file = 'README.md') {
+/** The iam-policy.json text as the README shows it: a JSON code block, verbatim. */
+export function policyBlock(policyText) {
+  return ['```json', policyText.trimEnd(), '```'].join('\n');
+}
+
+/**
+ * The README with its marked tables (and, when the action has an iam-policy.json, its policy block)
+ * regenerated; throws when a marker is missing.
+ */
+export function render(readme, meta, file = 'README.md', policyText = undefined) {
   const t = tables(meta);
+  if (policyText !== undefined) t['iam-policy'] = policyBlock(policyText);
   let text = readme;
-  for (const kind of ['inputs', 'outputs']) {
+  for (const kind of Object.keys(t)) {
     const re = new RegExp(`(<!-- oaktree:${kind} -->)[\\s\\S]*?(<!-- /oaktree:${kind} -->)`);
     if (!re.test(text))
       throw new Error(`${file}: missing <!-- oaktree:${kind} --> ... <!-- /oaktree:${kind} --> markers`);
-    text = text.replace(re, `$1\n${t[kind]}\n$2`);
+    // A function replacement: the policy text holds `$` (placeholders such as ${Account}).
+    text = text.replace(re, (_, open, close) => `${open}\n${t[kind]}\n${close}`);
   }
   return text;
+}
+
+/** An action's iam-policy.json text, or undefined when it needs no AWS access. */
+function policyOf(a) {
+  const path = join(ROOT, a, 'iam-policy.json');
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
 
 /** Action READMEs whose tables differ from action.yml. */
@@ -53,8 +70,10 @@ export function drifted() {
     const meta = parse(readFileSync(join(ROOT, a, 'action.yml'), 'utf8'));
     const current = readFileSync(readmePath, 'utf8');
     try {
-      if (render(current, meta, `${a}/README.md`) !== current)
-        out.push(`${a}/README.md tables differ from action.yml (run npm run docs)`);
+      if (render(current, meta, `${a}/README.md`, policyOf(a)) !== current)
+        out.push(
+          `${a}/README.md tables or IAM policy differ from action.yml / iam-policy.json (run npm run docs)`,
+        );
     } catch (err) {
       out.push(err.message);
     }
@@ -72,7 +91,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     const readmePath = join(ROOT, a, 'README.md');
     if (!existsSync(readmePath)) continue;
     const meta = parse(readFileSync(join(ROOT, a, 'action.yml'), 'utf8'));
-    writeFileSync(readmePath, render(readFileSync(readmePath, 'utf8'), meta, `${a}/README.md`));
+    writeFileSync(readmePath, render(readFileSync(readmePath, 'utf8'), meta, `${a}/README.md`, policyOf(a)));
     console.log(`updated ${a}/README.md`);
   }
 }

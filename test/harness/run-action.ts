@@ -5,6 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { nodeFor } from './node-runtime.js';
+import { startIamRecorder } from './iam-recorder.js';
+import type { RecordedCall } from '../iam/operations.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -62,6 +64,8 @@ export interface ActionRun {
   dirs: { temp: string; workspace: string };
   /** The Node binary both steps ran on (the major of action.yml's runs.using). */
   node: string;
+  /** Every AWS call of both steps, when the run was held to the action's iam-policy.json. */
+  awsCalls?: RecordedCall[];
 }
 
 export interface RunActionOptions {
@@ -80,6 +84,11 @@ export interface RunActionOptions {
   timeoutMs?: number;
   /** Send `signal` to the main step once `when` is true of its log so far (cancel tests). */
   interrupt?: { when: (log: string) => boolean; signal?: NodeJS.Signals; killAfterMs?: number };
+  /**
+   * Every AWS call of the run is checked against the action's iam-policy.json (see iam-recorder.ts).
+   * `{ skip: reason }` turns that off for this run; give the real reason (e.g. a hand-made role).
+   */
+  iam?: { skip: string };
 }
 
 /** Parse the runner's file-command format: `name=value` lines and `name<<DELIM` blocks. */
@@ -249,6 +258,8 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
 
+  // Recording proxies in front of the AWS endpoints when the action documents an IAM policy.
+  const recorder = opts.iam?.skip ? undefined : await startIamRecorder(actionDir, env);
   const main = await runStep(
     node,
     join(actionDir, meta.runs.main),
@@ -272,6 +283,7 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
       post = await runStep(node, join(actionDir, meta.runs.post), postEnv, workspace, opts.timeoutMs);
     }
   }
+  await recorder?.check({ action: opts.action, declared: Object.keys(declared), env, workspace });
   return {
     main,
     post,
@@ -281,6 +293,7 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
     exportedEnv: parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8')),
     dirs: { temp, workspace },
     node,
+    awsCalls: recorder?.calls,
   };
 }
 

@@ -26,6 +26,24 @@ test('a README without markers is reported', () => {
   );
 });
 
-test('every action README matches its action.yml', () => {
+test('the IAM policy block is iam-policy.json verbatim, and a README whose policy differs is drift', () => {
+  const policy = '{\n  "Statement": [{ "Resource": "arn:aws:rds:*:${Account}:db:drill-*" }]\n}\n';
+  const readme =
+    '<!-- oaktree:inputs --><!-- /oaktree:inputs -->\n<!-- oaktree:outputs --><!-- /oaktree:outputs -->\n' +
+    '## Minimal IAM policy\n<!-- oaktree:iam-policy -->\n```json\n{"old": true}\n```\n<!-- /oaktree:iam-policy -->\ntable';
+  const once = render(readme, meta, 'README.md', policy);
+  expect(once).toContain(
+    '<!-- oaktree:iam-policy -->\n```json\n{\n  "Statement": [{ "Resource": "arn:aws:rds:*:${Account}:db:drill-*" }]\n}\n```\n<!-- /oaktree:iam-policy -->\ntable',
+  );
+  expect(render(once, meta, 'README.md', policy)).toBe(once);
+  // one character changed in the policy file: the README no longer matches
+  expect(render(once, meta, 'README.md', policy.replace('drill-*', 'drill*'))).not.toBe(once);
+  // a README without the policy markers, for an action that has a policy, is reported
+  expect(() =>
+    render(readme.replace(/<!-- \/?oaktree:iam-policy -->/g, ''), meta, 'x/README.md', policy),
+  ).toThrow('x/README.md: missing <!-- oaktree:iam-policy -->');
+});
+
+test('every action README matches its action.yml and iam-policy.json', () => {
   expect(drifted()).toEqual([]);
 });

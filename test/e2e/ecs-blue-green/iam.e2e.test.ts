@@ -1,15 +1,16 @@
 /**
- * The README's minimal IAM policy, tried for real on the ECS side: moto enforces IAM once
+ * The documented policy (iam-policy.json), tried for real on the ECS side as a second check beside the
+ * simulator the harness runs on every e2e call: moto enforces IAM once
  * INITIAL_NO_AUTH_ACTION_COUNT requests have passed. moto 5.2.1 evaluates actions but not Resource ARNs
- * or Condition keys of identity policies, so the ECS statements are used with their Condition dropped.
+ * or Condition keys of identity policies, so the ECS and IAM statements are used with Resource "*" and
+ * their Condition dropped (actionsOnly).
  * CodeDeploy is our emulator, which does not check IAM. moto answers a denied JSON-protocol call with an
  * XML error body, which the SDK cannot parse, so the error name (AccessDeniedException) is lost; the
  * failing call is still named, and the explainer's wording for real access-denied errors is unit-tested
  * in packages/aws.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { REPO_ROOT, runAction, startMoto, type MotoServer } from '../../harness/index.js';
+import { runAction, startMoto, type MotoServer } from '../../harness/index.js';
+import { actionsOnly, readPolicy, type Statement } from '../../iam/policy.js';
 import { startCodeDeployEmulator, type CodeDeployEmulator } from '../../emulators/codedeploy/index.js';
 import {
   CLUSTER,
@@ -64,22 +65,18 @@ async function user(name: string, policy: object): Promise<Keys> {
   };
 }
 
-/** The README policy's ECS and IAM statements, Conditions dropped (moto cannot evaluate them). */
-function readmeStatements(): Array<{ Action: string | string[]; [k: string]: unknown }> {
-  const readme = readFileSync(join(REPO_ROOT, ACTION, 'README.md'), 'utf8');
-  const json = /## Minimal IAM policy\s+```json\n([\s\S]*?)```/.exec(readme)![1]!;
-  const policy = JSON.parse(json) as { Statement: Array<{ Action: string | string[]; Condition?: unknown }> };
-  return policy.Statement.filter((s) => [s.Action].flat().some((a) => /^(ecs|iam):/.test(a))).map((s) => {
-    const { Condition: _dropped, ...rest } = s;
-    return rest;
-  });
+/** The documented policy's ECS and IAM statements, as moto can enforce them. */
+function ecsStatements(): Statement[] {
+  return actionsOnly(readPolicy(ACTION)).Statement.filter((s) =>
+    [s.Action].flat().some((a) => /^(ecs|iam):/.test(a)),
+  );
 }
 
 beforeAll(async () => {
   // 3 users x 3 IAM calls + 2 EC2 look-ups in seedWorld pass unauthenticated; everything after is checked
   moto = await startMoto({ maxSeconds: 600, env: { INITIAL_NO_AUTH_ACTION_COUNT: '11' } });
   emulator = await startCodeDeployEmulator({ stepMs: 100, maxLifetimeMs: 5 * 60_000 });
-  const statements = readmeStatements();
+  const statements = ecsStatements();
   keys.admin = await user('admin', {
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
@@ -87,10 +84,9 @@ beforeAll(async () => {
   keys.minimal = await user('deployer', { Version: '2012-10-17', Statement: statements });
   keys.noRegister = await user('deployer-no-register', {
     Version: '2012-10-17',
-    Statement: statements.map((s) => ({
-      ...s,
-      Action: [s.Action].flat().filter((a) => a !== 'ecs:RegisterTaskDefinition'),
-    })),
+    Statement: statements
+      .map((s) => ({ ...s, Action: [s.Action].flat().filter((a) => a !== 'ecs:RegisterTaskDefinition') }))
+      .filter((s) => s.Action.length > 0),
   });
   world = await seedWorld({ motoUrl: moto.url, emulatorUrl: emulator.url, credentials: keys.admin });
 }, 60_000);
@@ -132,7 +128,7 @@ test('a policy without ecs:RegisterTaskDefinition is refused at exactly that cal
   expect(callsOf(emulator, 'CreateDeployment')).toHaveLength(0);
 }, 60_000);
 
-test("the README's minimal policy is enough for the ECS side of a deployment", async () => {
+test('the documented policy is enough for the ECS side of a deployment', async () => {
   const r = await run(keys.minimal);
   expect(r.main.exitCode).toBe(0);
   expect(r.outputs.status).toBe('Succeeded');

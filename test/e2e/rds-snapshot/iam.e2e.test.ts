@@ -1,13 +1,14 @@
-// The README's minimal IAM policy, enforced by moto: with INITIAL_NO_AUTH_ACTION_COUNT set, moto checks
-// every request after the first N against the policies of the IAM user whose keys signed it. moto does
-// not evaluate Resource ARNs or RDS tag conditions (its statements only match Resource "*", and a
-// condition it cannot resolve denies), so the test widens Resource to "*" and drops the tag condition:
+// The documented policy (iam-policy.json), enforced by moto as a second check beside the simulator the
+// harness runs on every e2e call: with INITIAL_NO_AUTH_ACTION_COUNT set, moto checks every request
+// after the first N against the policies of the IAM user whose keys signed it. moto does not evaluate
+// Resource ARNs or RDS tag conditions (its statements only match Resource "*", and a condition it
+// cannot resolve denies), so the test widens Resource to "*" and drops the conditions (actionsOnly):
 // what it proves is that the policy's ACTIONS are enough for a whole run (instances and clusters,
 // snapshot, copy with a KMS key, prune), and that a missing one fails in a line naming it.
-import { readFileSync } from 'node:fs';
 import { CreateDBClusterCommand, CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { REPO_ROOT, runAction, startMoto, type MotoServer } from '../../harness/index.js';
+import { runAction, startMoto, type MotoServer } from '../../harness/index.js';
+import { actionsOnly, readPolicy } from '../../iam/policy.js';
 
 const ACTION = 'actions/rds-snapshot';
 let moto: MotoServer;
@@ -21,19 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await moto?.stop();
 });
-
-/** The policy from the README, as moto can evaluate it. */
-function readmePolicy(): { Version: string; Statement: Array<Record<string, unknown>> } {
-  const readme = readFileSync(`${REPO_ROOT}/actions/rds-snapshot/README.md`, 'utf8');
-  const section = readme.slice(readme.indexOf('## Minimal IAM policy'));
-  const json = /```json\n([\s\S]*?)\n```/.exec(section)![1]!;
-  const policy = JSON.parse(json);
-  for (const s of policy.Statement) {
-    s.Resource = '*';
-    delete s.Condition;
-  }
-  return policy;
-}
 
 /** One IAM query call, unauthenticated (inside the INITIAL_NO_AUTH_ACTION_COUNT budget). */
 async function iam(params: Record<string, string>): Promise<string> {
@@ -71,7 +59,7 @@ async function userWith(
   };
 }
 
-test('the README policy is enough for a whole run; without rds:DeleteDBSnapshot, pruning fails naming it', async () => {
+test('the documented policy is enough for a whole run; without rds:DeleteDBSnapshot, pruning fails naming it', async () => {
   const credentials = { accessKeyId: 'AKIASETUP000000000000', secretAccessKey: 'x' };
   const rds = new RDSClient({ region: 'us-east-1', endpoint: moto.url, credentials });
   const kms = new KMSClient({ region: 'us-west-2', endpoint: moto.url, credentials });
@@ -96,11 +84,14 @@ test('the README policy is enough for a whole run; without rds:DeleteDBSnapshot,
   );
   const key = await kms.send(new CreateKeyCommand({}));
   // that was 3 unauthenticated calls; CreateAlias would be a 4th, so the key is named by its ARN instead
-  const policy = readmePolicy();
+  const policy = actionsOnly(readPolicy(ACTION));
   const full = await userWith('snapshotter', policy);
   const noDelete = {
     ...policy,
-    Statement: policy.Statement.filter((s) => s.Action !== 'rds:DeleteDBSnapshot'),
+    Statement: policy.Statement.map((s) => ({
+      ...s,
+      Action: [s.Action].flat().filter((a) => a !== 'rds:DeleteDBSnapshot'),
+    })),
   };
   const limited = await userWith('no-delete', noDelete);
 
