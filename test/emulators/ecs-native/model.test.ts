@@ -15,7 +15,7 @@ const TD2 = 'arn:aws:ecs:us-east-1:123456789012:task-definition/api:2';
 const TD3 = 'arn:aws:ecs:us-east-1:123456789012:task-definition/api:3';
 const HOOK = 'arn:aws:lambda:us-east-1:123456789012:function:smoke';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 function motoService(td = TD1): Json {
   return {
