@@ -311,6 +311,8 @@ export async function startEcsNativeEmulator(opts: EcsNativeEmulatorOptions): Pr
           answer = { reply: await moto.send(operation, body, auth) };
         } else {
           answer = await route(operation, input, body, auth!);
+          // a deployment this call saw finish has moto updated before the client hears of it
+          await model.flush();
         }
         if ('reply' in answer) {
           const errorType =

@@ -130,7 +130,15 @@ export class EcsNativeModel {
 
   /** Wait for the moto updates of deployments that finished (so moto agrees before we answer). */
   async flush(): Promise<void> {
-    while (this.pending.length > 0) await Promise.allSettled(this.pending.splice(0));
+    const failed: string[] = [];
+    while (this.pending.length > 0) {
+      for (const r of await Promise.allSettled(this.pending.splice(0))) {
+        if (r.status === 'rejected') failed.push(String((r.reason as Error)?.message ?? r.reason));
+      }
+    }
+    // loud on purpose: moto now disagrees with the deployment's outcome
+    if (failed.length > 0)
+      throw new Error(`moto could not follow a finished deployment: ${failed.join('; ')}`);
   }
 
   /** Bring every deployment to now and wait for the moto updates that follow. */
@@ -498,7 +506,7 @@ export class EcsNativeModel {
             serviceRevisionArn: d.rollback.serviceRevisionArn,
           })
         : undefined,
-      deploymentCircuitBreaker: { status: 'DISABLED', failureCount: 0, threshold: 0 },
+      deploymentCircuitBreaker: { status: 'DISABLED' },
       alarms: strip({
         status: alarmStatus,
         alarmNames: alarms?.alarmNames,
