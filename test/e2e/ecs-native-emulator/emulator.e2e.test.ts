@@ -149,12 +149,16 @@ async function waitForStage(arn: string, stage: string): Promise<void> {
 }
 
 async function updateTo(td: string): Promise<string> {
-  await ecs.send(new UpdateServiceCommand({ cluster: 'web', service: 'api', taskDefinition: td }));
+  const updated = await ecs.send(
+    new UpdateServiceCommand({ cluster: 'web', service: 'api', taskDefinition: td }),
+  );
   const out = await ecs.send(
     new ListServiceDeploymentsCommand({ cluster: 'web', service: 'api', status: ['PENDING', 'IN_PROGRESS'] }),
   );
   expect(out.serviceDeployments).toHaveLength(1);
-  return out.serviceDeployments![0]!.serviceDeploymentArn!;
+  const arn = out.serviceDeployments![0]!.serviceDeploymentArn!;
+  expect(updated.service?.currentServiceDeployment).toBe(arn);
+  return arn;
 }
 
 const motoTaskDefinition = async () =>

@@ -412,11 +412,19 @@ describe('the DescribeServices view', () => {
       ['ACTIVE', TD1, 'COMPLETED'],
     ]);
     expect(during.deploymentConfiguration).toMatchObject({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 2 });
+    expect(during.currentServiceDeployment).toBe(arn);
+    expect(during.currentServiceRevisions).toHaveLength(2);
     await trace(arn);
     const after = view();
     expect(after.taskDefinition).toBe(TD1);
     expect(after.deployments.map((d: Json) => [d.status, d.taskDefinition, d.rolloutState])).toEqual([
       ['PRIMARY', TD1, 'COMPLETED'],
+    ]);
+    expect(after.currentServiceRevisions).toEqual([
+      expect.objectContaining({
+        runningTaskCount: 2,
+        arn: expect.stringContaining(':service-revision/web/api/'),
+      }),
     ]);
     const messages = after.events.map((e: Json) => e.message).join('\n');
     expect(messages).toContain('hook said no');

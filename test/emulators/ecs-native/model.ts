@@ -8,11 +8,19 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { fail } from '../codedeploy/errors.js';
 import { isObject, type NativeConfig } from './config.js';
 import {
+  EVENTS_KEPT,
+  overlay,
+  renderDeployment,
+  revisionFields,
+  secs,
+  strip,
+  type Service,
+} from './render.js';
+import {
   ALL_STATUSES,
   ONGOING,
   advance,
   failDeployment,
-  greenProduction,
   requestStop,
   stagesFor,
   type Clock,
@@ -39,43 +47,17 @@ export interface ModelOptions {
 /** Called when a deployment ends with a task definition moto should now run. */
 export type SyncBackend = (cluster: string, service: string, taskDefinition: string) => Promise<void>;
 
-interface ServiceEvent {
-  id: string;
-  at: number;
-  message: string;
-}
-interface Service {
-  key: string;
-  name: string;
-  cluster: string;
-  arn: string;
-  clusterArn: string;
-  config: NativeConfig;
-  desiredCount: number;
-  production?: Revision;
-  revisions: Revision[];
-  deployments: Deployment[];
-  events: ServiceEvent[];
-}
-
 const DEFAULT_PAGE = 20;
 const MAX_PAGE = 100;
 const DESCRIBE_LIMIT = 20;
-const EVENTS_KEPT = 100;
 const DEPLOYMENT_ARN = /^arn:aws[a-z-]*:ecs:[^:]+:\d{12}:service-deployment\/[^/]+\/[^/]+\/[A-Za-z0-9_-]+$/;
 
-const secs = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / 1000);
 const lastSegment = (v: string): string => v.slice(v.lastIndexOf('/') + 1);
 /** cluster name from a name or ARN (default: "default") */
 export const clusterName = (v: unknown): string =>
   typeof v === 'string' && v !== '' ? lastSegment(v) : 'default';
 /** service name from a name or an ARN (`service/<cluster>/<name>` or the old `service/<name>`) */
 export const serviceName = (v: string): string => lastSegment(v);
-
-function strip<T extends Record<string, unknown>>(o: T): T {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
-}
 
 export class EcsNativeModel {
   readonly clock: Clock;
@@ -368,7 +350,7 @@ export class EcsNativeModel {
     const failures: unknown[] = [];
     for (const arn of arns as unknown[]) {
       const hit = typeof arn === 'string' ? this.byArn.get(arn) : undefined;
-      if (hit) found.push(this.renderDeployment(hit.svc, hit.d, now));
+      if (hit) found.push(renderDeployment(hit.svc, hit.d, this.clock, now));
       else failures.push({ arn: String(arn), reason: 'MISSING' });
     }
     return { serviceDeployments: found, failures };
@@ -442,173 +424,14 @@ export class EcsNativeModel {
     return { serviceDeploymentArn: d.arn };
   }
 
-  // ---- rendering ----
-
-  private summary(r: Revision, svc: Service, prod: number, test: number, running: boolean, pending: boolean) {
-    const n = svc.desiredCount;
-    return {
-      arn: r.arn,
-      requestedTaskCount: running || pending ? n : 0,
-      runningTaskCount: running ? n : 0,
-      pendingTaskCount: pending ? n : 0,
-      requestedTestTrafficWeight: test,
-      requestedProductionTrafficWeight: prod,
-    };
-  }
-
-  private renderDeployment(svc: Service, d: Deployment, now: number): Record<string, unknown> {
-    const greenProd = greenProduction(d, this.clock, now);
-    const green = d.testWeight;
-    const blueGone = d.status === 'SUCCESSFUL';
-    const alarms = d.config.alarms;
-    const alarmStatus = !alarms?.enable
-      ? 'DISABLED'
-      : d.triggeredAlarms.length > 0
-        ? 'TRIGGERED'
-        : ONGOING.has(d.status)
-          ? 'MONITORING'
-          : 'MONITORING_COMPLETE';
-    return strip({
-      serviceDeploymentArn: d.arn,
-      serviceArn: svc.arn,
-      clusterArn: svc.clusterArn,
-      createdAt: secs(d.createdAt),
-      startedAt: secs(d.startedAt),
-      finishedAt: secs(d.finishedAt),
-      stoppedAt: secs(d.stoppedAt),
-      updatedAt: secs(d.updatedAt),
-      sourceServiceRevisions: d.source.map((r, i) =>
-        this.summary(
-          r,
-          svc,
-          i === 0 ? 100 - greenProd : 0,
-          i === 0 ? 100 - green : 0,
-          i === 0 && !blueGone,
-          false,
-        ),
-      ),
-      targetServiceRevision: this.summary(
-        d.target,
-        svc,
-        greenProd,
-        green,
-        d.scaled,
-        d.status === 'IN_PROGRESS' && d.stage === 'SCALE_UP',
-      ),
-      status: d.status,
-      statusReason: d.statusReason,
-      lifecycleStage: d.stage,
-      deploymentConfiguration: d.config.raw,
-      rollback: d.rollback
-        ? strip({
-            reason: d.rollback.reason,
-            startedAt: secs(d.rollback.startedAt),
-            serviceRevisionArn: d.rollback.serviceRevisionArn,
-          })
-        : undefined,
-      deploymentCircuitBreaker: { status: 'DISABLED' },
-      alarms: strip({
-        status: alarmStatus,
-        alarmNames: alarms?.alarmNames,
-        triggeredAlarmNames: d.triggeredAlarms.length > 0 ? d.triggeredAlarms : undefined,
-      }),
-    });
-  }
-
   /**
-   * Put our view on a service moto answered (DescribeServices, CreateService, UpdateService): the
-   * deployment configuration, the task definition of the PRIMARY deployment, deployments[] and events[].
+   * Put our view on a service moto answered (DescribeServices, CreateService, UpdateService); a
+   * service that is not ours is left as moto said.
    */
   overlayService(moto: Record<string, unknown>): void {
     const now = this.now();
     this.advanceAll(now);
     const svc = this.services.get(`${clusterName(moto.clusterArn)}/${String(moto.serviceName)}`);
-    if (!svc) return;
-    svc.desiredCount = Number(moto.desiredCount ?? svc.desiredCount);
-    moto.deploymentConfiguration = svc.config.raw;
-    const entries = this.deploymentEntries(svc, moto, now);
-    if (entries.length > 0) {
-      moto.deployments = entries;
-      moto.taskDefinition = entries[0]!.taskDefinition;
-    }
-    const motoEvents = Array.isArray(moto.events) ? (moto.events as Array<Record<string, unknown>>) : [];
-    moto.events = [
-      ...svc.events.map((e) => ({ id: e.id, createdAt: secs(e.at), message: e.message })),
-      ...motoEvents,
-    ].slice(0, EVENTS_KEPT);
+    if (svc) overlay(svc, moto);
   }
-
-  private deploymentEntries(svc: Service, moto: Record<string, unknown>, now: number) {
-    const d = svc.deployments[svc.deployments.length - 1];
-    if (!d) return [];
-    const n = svc.desiredCount;
-    const entry = (
-      r: Revision,
-      status: 'PRIMARY' | 'ACTIVE',
-      rollout: string,
-      reason: string,
-      counts: boolean,
-    ) =>
-      strip({
-        id: r.ecsId,
-        status,
-        taskDefinition: r.taskDefinition,
-        desiredCount: n,
-        pendingCount: 0,
-        runningCount: counts ? n : 0,
-        failedTasks: 0,
-        createdAt: secs(r.createdAt),
-        updatedAt: secs(d.updatedAt),
-        launchType: moto.launchType,
-        rolloutState: rollout,
-        rolloutStateReason: reason,
-      });
-    const blue = d.source[0];
-    const ecsMsg = (r: Revision, what: string) => `ECS deployment ${r.ecsId} ${what}.`;
-    const green = d.target;
-    switch (d.status) {
-      case 'SUCCESSFUL':
-        return [entry(green, 'PRIMARY', 'COMPLETED', ecsMsg(green, 'completed'), true)];
-      case 'ROLLBACK_SUCCESSFUL':
-        return [entry(blue!, 'PRIMARY', 'COMPLETED', ecsMsg(blue!, 'completed'), true)];
-      case 'ROLLBACK_REQUESTED':
-      case 'ROLLBACK_IN_PROGRESS':
-        return [
-          entry(blue!, 'PRIMARY', 'IN_PROGRESS', ecsMsg(blue!, 'in progress'), true),
-          entry(green, 'ACTIVE', 'FAILED', d.statusReason ?? ecsMsg(green, 'failed'), d.scaled),
-        ];
-      case 'STOPPED':
-      case 'ROLLBACK_FAILED': {
-        const failed = entry(green, 'PRIMARY', 'FAILED', d.statusReason ?? ecsMsg(green, 'failed'), d.scaled);
-        return blue
-          ? [failed, entry(blue, 'ACTIVE', 'COMPLETED', ecsMsg(blue, 'completed'), true)]
-          : [failed];
-      }
-      default: {
-        void now;
-        const primary = entry(green, 'PRIMARY', 'IN_PROGRESS', ecsMsg(green, 'in progress'), d.scaled);
-        return blue
-          ? [primary, entry(blue, 'ACTIVE', 'COMPLETED', ecsMsg(blue, 'completed'), true)]
-          : [primary];
-      }
-    }
-  }
-}
-
-/** The parts of a service a service revision records (DescribeServiceRevisions). */
-function revisionFields(moto: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of [
-    'launchType',
-    'platformVersion',
-    'platformFamily',
-    'loadBalancers',
-    'serviceRegistries',
-    'networkConfiguration',
-    'capacityProviderStrategy',
-  ]) {
-    const v = moto[k];
-    if (v !== undefined && v !== null && !(isObject(v) && Object.keys(v).length === 0)) out[k] = v;
-  }
-  return out;
 }
