@@ -335,3 +335,48 @@ it("an UpdateService naming a task definition moto does not know fails with moto
   const all = await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'web', service: 'api' }));
   expect(all.serviceDeployments).toHaveLength(1);
 });
+
+it('a newer UpdateService stops the deployment in flight and reconciles; ABORT stops without rolling back', async () => {
+  const [td1, td2] = await seed();
+  emu.setScenario({ kind: 'hold' });
+  const first = await updateTo(td2);
+  await waitForStage(first, 'POST_TEST_TRAFFIC_SHIFT');
+  emu.setScenario({ kind: 'success' });
+  const td3 = await registerTd('example/api:3');
+  await ecs.send(new UpdateServiceCommand({ cluster: 'web', service: 'api', taskDefinition: td3 }));
+  const { last: second } = await follow(
+    (await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'web', service: 'api', maxResults: 1 })))
+      .serviceDeployments![0]!.serviceDeploymentArn!,
+  );
+  expect(second.status).toBe('SUCCESSFUL');
+  expect(second.sourceServiceRevisions).toHaveLength(2);
+  const forward = (await stepsOf(second.serviceDeploymentArn!)).filter((x) => x.startsWith('forward:'));
+  expect(forward[0]).toBe('forward:RECONCILE_SERVICE');
+  const { last: old } = await follow(first);
+  expect(old.status).toBe('STOPPED');
+  expect(old.statusReason).toContain('superseded');
+  expect(await motoTaskDefinition()).toBe(td3);
+
+  emu.setScenario({ kind: 'hold' });
+  const aborted = await updateTo(td1);
+  await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: aborted, stopType: 'ABORT' }));
+  const { last } = await follow(aborted);
+  expect(last.status).toBe('STOPPED');
+  expect(last.rollback).toBeUndefined();
+  expect(last.stoppedAt).toBeInstanceOf(Date);
+  expect(await motoTaskDefinition()).toBe(td3);
+  const listed = await ecs.send(
+    new ListServiceDeploymentsCommand({ cluster: 'web', service: 'api', maxResults: 2 }),
+  );
+  expect(listed.serviceDeployments).toHaveLength(2);
+  const rest = await ecs.send(
+    new ListServiceDeploymentsCommand({
+      cluster: 'web',
+      service: 'api',
+      maxResults: 2,
+      nextToken: listed.nextToken,
+    }),
+  );
+  expect(rest.serviceDeployments!.map((d) => d.status)).toEqual(['STOPPED', 'SUCCESSFUL']);
+  expect(rest.nextToken).toBeUndefined();
+});
