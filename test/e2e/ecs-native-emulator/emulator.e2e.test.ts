@@ -380,3 +380,44 @@ it('a newer UpdateService stops the deployment in flight and reconciles; ABORT s
   expect(rest.serviceDeployments!.map((d) => d.status)).toEqual(['STOPPED', 'SUCCESSFUL']);
   expect(rest.nextToken).toBeUndefined();
 });
+
+it('takes over an existing ECS service switched to BLUE_GREEN, and hands it back on ROLLING', async () => {
+  await ecs.send(new CreateClusterCommand({ clusterName: 'web' }));
+  const td1 = await registerTd('example/api:1');
+  await ecs.send(
+    new CreateServiceCommand({ cluster: 'web', serviceName: 'api', taskDefinition: td1, desiredCount: 1 }),
+  );
+  expect(
+    (await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'web', service: 'api' })))
+      .serviceDeployments,
+  ).toEqual([]);
+  const td2 = await registerTd('example/api:2');
+  const { deploymentConfiguration, loadBalancers } = blueGreen(td2);
+  await ecs.send(
+    new UpdateServiceCommand({
+      cluster: 'web',
+      service: 'api',
+      taskDefinition: td2,
+      deploymentConfiguration,
+      loadBalancers,
+    }),
+  );
+  const [d] = (await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'web', service: 'api' })))
+    .serviceDeployments!;
+  const { last } = await follow(d!.serviceDeploymentArn!);
+  expect(last.status).toBe('SUCCESSFUL');
+  expect(last.sourceServiceRevisions).toHaveLength(1);
+  expect(await motoTaskDefinition()).toBe(td2);
+  await ecs.send(
+    new UpdateServiceCommand({
+      cluster: 'web',
+      service: 'api',
+      deploymentConfiguration: { strategy: 'ROLLING' },
+    }),
+  );
+  expect(
+    (await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'web', service: 'api' })))
+      .serviceDeployments,
+  ).toEqual([]);
+  expect(emu.calls.filter((c) => c.operation === 'UpdateService')).toHaveLength(2);
+});

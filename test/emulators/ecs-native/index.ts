@@ -190,10 +190,12 @@ export async function startEcsNativeEmulator(opts: EcsNativeEmulatorOptions): Pr
   ): Promise<Answer> => {
     const service = typeof input.service === 'string' ? input.service : '';
     const dc = isObject(input.deploymentConfiguration) ? input.deploymentConfiguration : undefined;
-    let native = service !== '' && model.isNative(input.cluster, service);
+    const native = service !== '' && model.isNative(input.cluster, service);
     if (native && dc?.strategy === 'ROLLING') {
-      model.forget(input.cluster, service);
-      native = false;
+      // handed back to moto's rolling updates once moto accepts the change
+      const reply = await moto.send('UpdateService', body, auth);
+      if (reply.status === 200) model.forget(input.cluster, service);
+      return { reply };
     }
     if (!native && !isNativeStrategy(dc?.strategy))
       return { reply: await moto.send('UpdateService', body, auth) };
