@@ -1,0 +1,356 @@
+/**
+ * One ECS service deployment on the emulator's scaled clock: PENDING, then the lifecycle stages in
+ * order, then SUCCESSFUL; or, on a failed hook, an alarm or StopServiceDeployment, a rollback
+ * (ROLLBACK_REQUESTED -> ROLLBACK_IN_PROGRESS -> ROLLBACK_SUCCESSFUL) or a stop (STOP_REQUESTED ->
+ * STOPPED). Nothing runs on a timer: `advance(d, now)` applies every transition due by `now`, each
+ * at its own emulated time, so polling faster or slower never changes the timeline.
+ */
+import { STAGES, productionPlan, type NativeConfig, type Stage } from './config.js';
+
+export type DeploymentStatus =
+  | 'PENDING'
+  | 'IN_PROGRESS'
+  | 'SUCCESSFUL'
+  | 'STOPPED'
+  | 'STOP_REQUESTED'
+  | 'ROLLBACK_REQUESTED'
+  | 'ROLLBACK_IN_PROGRESS'
+  | 'ROLLBACK_SUCCESSFUL'
+  | 'ROLLBACK_FAILED';
+export const ALL_STATUSES: DeploymentStatus[] = [
+  'PENDING',
+  'IN_PROGRESS',
+  'SUCCESSFUL',
+  'STOPPED',
+  'STOP_REQUESTED',
+  'ROLLBACK_REQUESTED',
+  'ROLLBACK_IN_PROGRESS',
+  'ROLLBACK_SUCCESSFUL',
+  'ROLLBACK_FAILED',
+];
+/** The reference's "Pending" and "Ongoing" states: a deployment that has not completed. */
+export const ONGOING = new Set<DeploymentStatus>([
+  'PENDING',
+  'IN_PROGRESS',
+  'STOP_REQUESTED',
+  'ROLLBACK_REQUESTED',
+  'ROLLBACK_IN_PROGRESS',
+]);
+
+export interface Scenario {
+  kind: 'success' | 'hook-failure' | 'alarm' | 'slow' | 'hold';
+  /** hook-failure: the stage whose hook answers FAILED (default: the first stage with a hook) */
+  failAt?: Stage;
+  /** hook-failure: what the hook reported; shown in statusReason */
+  message?: string;
+  /** alarm: the stage during which the alarms go to ALARM (default BAKE_TIME) */
+  alarmAt?: Stage;
+  /** alarm: which of the configured alarms fire (default all of them) */
+  alarmNames?: string[];
+  /** hold: the stage the deployment stays in until stopped or superseded (default POST_TEST_TRAFFIC_SHIFT) */
+  holdAt?: Stage;
+  /** how long each stage takes for this scenario (slow: default max(20 x stepMs, 3 s)) */
+  stepMs?: number;
+}
+
+export interface Revision {
+  arn: string;
+  /** `ecs-svc/<19 digits>`: the id of this revision's entry in DescribeServices deployments[] */
+  ecsId: string;
+  taskDefinition: string;
+  createdAt: number;
+  fields: Record<string, unknown>;
+}
+
+export interface Clock {
+  stepMs: number;
+  pendingMs: number;
+  minuteMs: number;
+}
+
+export interface Deployment {
+  arn: string;
+  id: string;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  stoppedAt?: number;
+  updatedAt: number;
+  /** the first is production (blue); a superseded deployment's scaled-up target follows */
+  source: Revision[];
+  target: Revision;
+  config: NativeConfig;
+  scenario: Scenario;
+  stepMs: number;
+  /** the service's first deployment (CreateService): no source revision, scenarios do not apply */
+  initial: boolean;
+  status: DeploymentStatus;
+  statusReason?: string;
+  stages: readonly Stage[];
+  stage?: Stage;
+  stageIdx: number;
+  /** when the current stage (or status, outside IN_PROGRESS/ROLLBACK_IN_PROGRESS) began */
+  since: number;
+  rollbackStages: Stage[];
+  /** green weights (percent) once settled; PRODUCTION_TRAFFIC_SHIFT computes its own while it runs */
+  prodWeight: number;
+  testWeight: number;
+  scaled: boolean;
+  rollback?: { reason: string; startedAt: number; serviceRevisionArn?: string };
+  triggeredAlarms: string[];
+  supersededBy?: string;
+}
+
+/** What the timeline tells the service: messages for events[], and a finished deployment. */
+export interface TimelineSink {
+  event(d: Deployment, at: number, message: string): void;
+  succeeded(d: Deployment, at: number): void;
+  rolledBack(d: Deployment, at: number): void;
+}
+
+export function stagesFor(sourceCount: number): readonly Stage[] {
+  return sourceCount > 1 ? STAGES : STAGES.filter((s) => s !== 'RECONCILE_SERVICE');
+}
+
+const hasHookAt = (d: Deployment, stage: Stage): boolean =>
+  d.config.hooks.some((h) => h.lifecycleStages.includes(stage));
+
+function firstHookedStage(d: Deployment): Stage | undefined {
+  return d.stages.find((s) => hasHookAt(d, s));
+}
+
+function stageMs(d: Deployment, clock: Clock, stage: Stage): number {
+  if (stage === 'BAKE_TIME') return d.config.bakeTimeInMinutes * clock.minuteMs;
+  if (stage === 'PRODUCTION_TRAFFIC_SHIFT' && d.status === 'IN_PROGRESS') {
+    const plan = productionPlan(d.config);
+    return plan[plan.length - 1]![0] * clock.minuteMs + d.stepMs;
+  }
+  return d.stepMs;
+}
+
+/** Green production weight at `now` (live during a forward PRODUCTION_TRAFFIC_SHIFT). */
+export function greenProduction(d: Deployment, clock: Clock, now: number): number {
+  if (d.status !== 'IN_PROGRESS' || d.stage !== 'PRODUCTION_TRAFFIC_SHIFT') return d.prodWeight;
+  let w = 0;
+  for (const [minute, weight] of productionPlan(d.config)) {
+    if (d.since + minute * clock.minuteMs <= now) w = weight;
+  }
+  return w;
+}
+
+function enterStage(d: Deployment, sink: TimelineSink, stage: Stage, at: number): void {
+  d.stage = stage;
+  d.since = at;
+  d.updatedAt = at;
+  const rollingBack = d.status === 'ROLLBACK_IN_PROGRESS';
+  if (!rollingBack && stage === 'POST_SCALE_UP') d.scaled = true;
+  if (!rollingBack && stage === 'TEST_TRAFFIC_SHIFT') d.testWeight = 100;
+  if (rollingBack && stage === 'PRODUCTION_TRAFFIC_SHIFT') d.prodWeight = 0;
+  if (rollingBack && stage === 'TEST_TRAFFIC_SHIFT') d.testWeight = 0;
+  if (rollingBack && stage === 'CLEAN_UP') d.scaled = false;
+  sink.event(
+    d,
+    at,
+    rollingBack
+      ? `service deployment ${d.id} is rolling back: lifecycle stage ${stage}.`
+      : `service deployment ${d.id} entered lifecycle stage ${stage}.`,
+  );
+}
+
+function leaveStage(d: Deployment, clock: Clock, at: number): void {
+  if (d.status === 'IN_PROGRESS' && d.stage === 'PRODUCTION_TRAFFIC_SHIFT') {
+    d.prodWeight = greenProduction(d, clock, at);
+  }
+}
+
+/**
+ * The deployment failed at `at`. With `rollback` it rolls back to its production revision
+ * (a first deployment has none: ROLLBACK_FAILED); otherwise it is STOPPED where it stands.
+ */
+export function failDeployment(
+  d: Deployment,
+  clock: Clock,
+  sink: TimelineSink,
+  at: number,
+  reason: string,
+  rollback: boolean,
+): void {
+  if (d.status === 'IN_PROGRESS' && d.stage === 'PRODUCTION_TRAFFIC_SHIFT') {
+    d.prodWeight = greenProduction(d, clock, at);
+  }
+  d.statusReason = reason;
+  d.updatedAt = at;
+  d.since = at;
+  if (!rollback) {
+    d.status = 'STOPPED';
+    d.stoppedAt = at;
+    sink.event(d, at, `service deployment ${d.id} stopped: ${reason}`);
+    return;
+  }
+  const to = d.source[0];
+  d.rollback = { reason, startedAt: at, serviceRevisionArn: to?.arn };
+  if (!to) {
+    d.status = 'ROLLBACK_FAILED';
+    d.finishedAt = at;
+    d.statusReason = `${reason} There is no previous service revision to roll back to.`;
+    sink.event(d, at, `service deployment ${d.id} could not roll back: no previous service revision.`);
+    return;
+  }
+  d.status = 'ROLLBACK_REQUESTED';
+  sink.event(d, at, `service deployment ${d.id} failed: ${reason} Rolling back to ${to.arn}.`);
+}
+
+/** StopServiceDeployment ABORT, or a newer deployment of the service: STOP_REQUESTED, then STOPPED. */
+export function requestStop(
+  d: Deployment,
+  clock: Clock,
+  sink: TimelineSink,
+  at: number,
+  reason: string,
+): void {
+  d.prodWeight = greenProduction(d, clock, at);
+  d.status = 'STOP_REQUESTED';
+  d.statusReason = reason;
+  d.since = at;
+  d.updatedAt = at;
+  sink.event(d, at, `service deployment ${d.id} is stopping: ${reason}`);
+}
+
+interface Transition {
+  at: number;
+  apply(): void;
+}
+
+function nextTransition(d: Deployment, clock: Clock, sink: TimelineSink): Transition | undefined {
+  const s = d.scenario;
+  switch (d.status) {
+    case 'PENDING': {
+      const at = d.createdAt + clock.pendingMs;
+      return {
+        at,
+        apply: () => {
+          d.status = 'IN_PROGRESS';
+          d.startedAt = at;
+          sink.event(d, at, `service deployment ${d.id} started.`);
+          enterStage(d, sink, d.stages[0]!, at);
+        },
+      };
+    }
+    case 'IN_PROGRESS': {
+      const stage = d.stages[d.stageIdx]!;
+      if (!d.initial && s.kind === 'hold' && (s.holdAt ?? 'POST_TEST_TRAFFIC_SHIFT') === stage)
+        return undefined;
+      const end = d.since + stageMs(d, clock, stage);
+      const alarms = d.config.alarms;
+      if (!d.initial && s.kind === 'alarm' && (s.alarmAt ?? 'BAKE_TIME') === stage && alarms?.enable) {
+        const at = d.since + Math.floor((end - d.since) / 2);
+        return {
+          at,
+          apply: () => {
+            const fired = s.alarmNames?.length ? s.alarmNames : alarms.alarmNames;
+            d.triggeredAlarms = [...fired];
+            failDeployment(
+              d,
+              clock,
+              sink,
+              at,
+              `CloudWatch alarm(s) ${fired.join(', ')} in ALARM during ${stage}.`,
+              alarms.rollback,
+            );
+          },
+        };
+      }
+      if (!d.initial && s.kind === 'hook-failure' && (s.failAt ?? firstHookedStage(d)) === stage) {
+        const hook = d.config.hooks.find((h) => h.lifecycleStages.includes(stage));
+        if (hook) {
+          return {
+            at: end,
+            apply: () =>
+              failDeployment(
+                d,
+                clock,
+                sink,
+                end,
+                `Lifecycle hook ${hook.hookTargetArn} returned FAILED at ${stage}` +
+                  (s.message ? `: ${s.message}` : '.'),
+                true,
+              ),
+          };
+        }
+      }
+      return {
+        at: end,
+        apply: () => {
+          leaveStage(d, clock, end);
+          if (d.stageIdx + 1 < d.stages.length) {
+            d.stageIdx += 1;
+            enterStage(d, sink, d.stages[d.stageIdx]!, end);
+            return;
+          }
+          d.status = 'SUCCESSFUL';
+          d.finishedAt = end;
+          d.updatedAt = end;
+          d.statusReason = undefined;
+          d.prodWeight = 100;
+          sink.succeeded(d, end);
+        },
+      };
+    }
+    case 'STOP_REQUESTED': {
+      const at = d.since + d.stepMs;
+      return {
+        at,
+        apply: () => {
+          d.status = 'STOPPED';
+          d.stoppedAt = at;
+          d.updatedAt = at;
+          sink.event(d, at, `service deployment ${d.id} stopped.`);
+        },
+      };
+    }
+    case 'ROLLBACK_REQUESTED': {
+      const at = d.since + d.stepMs;
+      return {
+        at,
+        apply: () => {
+          d.status = 'ROLLBACK_IN_PROGRESS';
+          d.rollbackStages = [
+            ...(d.prodWeight > 0 ? (['PRODUCTION_TRAFFIC_SHIFT'] as const) : []),
+            ...(d.testWeight > 0 ? (['TEST_TRAFFIC_SHIFT'] as const) : []),
+            'CLEAN_UP',
+          ];
+          d.stageIdx = 0;
+          enterStage(d, sink, d.rollbackStages[0]!, at);
+        },
+      };
+    }
+    case 'ROLLBACK_IN_PROGRESS': {
+      const at = d.since + d.stepMs;
+      return {
+        at,
+        apply: () => {
+          if (d.stageIdx + 1 < d.rollbackStages.length) {
+            d.stageIdx += 1;
+            enterStage(d, sink, d.rollbackStages[d.stageIdx]!, at);
+            return;
+          }
+          d.status = 'ROLLBACK_SUCCESSFUL';
+          d.finishedAt = at;
+          d.updatedAt = at;
+          sink.rolledBack(d, at);
+        },
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Apply every transition due by `now`, in order. */
+export function advance(d: Deployment, clock: Clock, sink: TimelineSink, now: number): void {
+  for (let guard = 0; guard < 10_000; guard++) {
+    const t = nextTransition(d, clock, sink);
+    if (!t || t.at > now) return;
+    t.apply();
+  }
+}
