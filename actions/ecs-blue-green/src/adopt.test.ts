@@ -110,6 +110,8 @@ test('created at once: not adopted, the description carries the marker', async (
   expect(cd.commandCalls(CreateDeploymentCommand)[0]!.args[0].input.description).toBe(
     `o/r run 7100 ${marker}`,
   );
+  // the happy path costs no extra call
+  expect(cd.calls()).toHaveLength(1);
 });
 
 test('lost reply: the retry meets DeploymentLimitExceeded naming our own deployment, which is adopted', async () => {
