@@ -115,10 +115,11 @@ test('lost CreateDeployment reply: the retry meets our own deployment, which is 
   await expectNothingInFlight(world.codedeploy);
 }, 90_000);
 
-test('a deployment of another run gets in just before our CreateDeployment: not adopted, if-deployment-active wait applies', async () => {
-  const world = await seedWorld({ motoUrl: motoUrl(), emulatorUrl: emulator().url });
-  // hold our CreateDeployment in the proxy while another run's deployment starts (and is still
-  // running, about 3 s, when ours reaches CodeDeploy)
+/**
+ * Another run's deployment gets in just before ours: our CreateDeployment is held in the proxy while
+ * the other one starts (and is still running, about 3 s, when ours reaches CodeDeploy).
+ */
+function otherGetsInFirst(world: World): Promise<string> {
   emulator().setScenario({ kind: 'success', stepMs: 400 });
   proxy().inject({
     service: 'codedeploy',
@@ -126,20 +127,23 @@ test('a deployment of another run gets in just before our CreateDeployment: not 
     times: 1,
     fault: { kind: 'delay', ms: 1500 },
   });
-  let other: string | undefined;
-  const watcher = (async () => {
+  return (async () => {
     const until = Date.now() + 60_000;
     while (!proxy().calls.some((c) => c.operation === 'CreateDeployment') && Date.now() < until)
       await new Promise((r) => setTimeout(r, 20));
-    other = await otherDeployment(world);
+    return otherDeployment(world);
   })();
+}
+
+test('a deployment of another run gets in just before our CreateDeployment: not adopted, if-deployment-active wait applies', async () => {
+  const world = await seedWorld({ motoUrl: motoUrl(), emulatorUrl: emulator().url });
+  const watcher = otherGetsInFirst(world);
   const run = await runAction({
     action: ACTION,
     inputs: { ...base, 'if-deployment-active': 'wait' },
     env: env(),
   });
-  await watcher;
-  expect(other).toMatch(/^d-/);
+  const other = await watcher;
   expect(run.main.exitCode).toBe(0);
   expect(run.main.log).toContain(
     `deployment ${other} of another run became active in ${GROUP} just before ours (it does not carry this step's run marker); if-deployment-active: wait applies to it`,
@@ -152,6 +156,22 @@ test('a deployment of another run gets in just before our CreateDeployment: not 
   expect(run.outputs.status).toBe('Succeeded');
   expect(await deployments(world.codedeploy)).toEqual([ours, other]);
   expect(callsOf(emulator(), 'StopDeployment')).toEqual([]);
+  await expectNothingInFlight(world.codedeploy);
+}, 90_000);
+
+test('the same with if-deployment-active fail (default): fails naming the other deployment; nothing of ours created or adopted', async () => {
+  const world = await seedWorld({ motoUrl: motoUrl(), emulatorUrl: emulator().url });
+  const watcher = otherGetsInFirst(world);
+  const run = await runAction({ action: ACTION, inputs: base, env: env() });
+  const other = await watcher;
+  expect(run.main.exitCode).toBe(1);
+  expect(run.main.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+    `ecs-blue-green: deployment ${other} of another run became active in ${GROUP} just before ours (DeploymentLimitExceededException; it does not carry this step's run marker): run again, or set if-deployment-active to wait or stop`,
+  ]);
+  expect(run.outputs['deployment-id']).toBeUndefined();
+  expect(run.state.deployment).toBeUndefined();
+  expect(await deployments(world.codedeploy)).toEqual([other]);
+  expect(callsOf(emulator(), 'StopDeployment')).toEqual([]); // the other run's deployment is left alone
   await expectNothingInFlight(world.codedeploy);
 }, 90_000);
 
