@@ -22,7 +22,13 @@ export async function createOnce(
   codedeploy: Sender,
   request: Omit<CreateDeploymentCommandInput, 'description'> & { description?: string },
   where: Where,
-  opts: RetrySeams & { since: number; deadline: number; log: (line: string) => void },
+  opts: RetrySeams & {
+    since: number;
+    deadline: number;
+    log: (line: string) => void;
+    /** A cancel ends the retries with PollCancelledError (an earlier attempt may have created it). */
+    signal?: AbortSignal;
+  },
 ): Promise<Created> {
   let attempts = 0;
   let foundBeforeRetry = false;

@@ -722,3 +722,56 @@ test('a deployment of another run got in just before ours: if-deployment-active 
   expect(h.report.adopted).toBe(false);
   expect(cdMock.commandCalls(CreateDeploymentCommand)).toHaveLength(2);
 });
+
+test('cancelled while CreateDeployment is retried after a lost reply: the deployment of this step is found, saved and stopped', async () => {
+  happyAws();
+  cdMock.on(CreateDeploymentCommand).rejects(
+    Object.assign(new Error('We encountered an internal error.'), {
+      name: 'InternalFailure',
+      $metadata: { httpStatusCode: 500 },
+    }),
+  );
+  cdMock
+    .on(ListDeploymentsCommand, { includeOnlyStatuses: undefined })
+    .resolves({ deployments: ['d-MINE00001'] });
+  cdMock.on(GetDeploymentCommand, { deploymentId: 'd-MINE00001' }).resolves({
+    deploymentInfo: ours({ deploymentId: 'd-MINE00001', status: 'InProgress', description: MARKER }),
+  });
+  cdMock.on(StopDeploymentCommand).resolves({ status: 'Pending' });
+  const ac = new AbortController();
+  const h = harness(ac.signal);
+  // the job is cancelled during the pause before the retry
+  h.deps.sleep = async () => ac.abort('SIGINT');
+  await expect(run(await cfg(), h.deps, h.report)).rejects.toThrow(
+    'cancelled while CreateDeployment was being retried; deployment d-MINE00001 of this step was created by an attempt whose reply was lost: stopped it with rollback (on-cancel: rollback)',
+  );
+  expect(cdMock.commandCalls(CreateDeploymentCommand)).toHaveLength(1);
+  expect(cdMock.commandCalls(StopDeploymentCommand).map((c) => c.args[0].input)).toEqual([
+    { deploymentId: 'd-MINE00001', autoRollbackEnabled: true },
+  ]);
+  expect(h.saved.map((s) => [s.deploymentId, s.adopted, s.finished])).toEqual([
+    ['d-MINE00001', true, false],
+    ['d-MINE00001', true, true],
+  ]);
+  expect(h.report).toMatchObject({ outcome: 'cancelled', deploymentId: 'd-MINE00001', status: 'Stopped' });
+});
+
+test('cancelled while CreateDeployment is retried and nothing of this step exists: nothing saved for post', async () => {
+  happyAws();
+  cdMock
+    .on(CreateDeploymentCommand)
+    .rejects(
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'ThrottlingException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+  const ac = new AbortController();
+  const h = harness(ac.signal);
+  h.deps.sleep = async () => ac.abort('SIGINT');
+  await expect(run(await cfg(), h.deps, h.report)).rejects.toThrow(
+    'cancelled while CreateDeployment was being retried: no deployment of this step was found',
+  );
+  expect(h.saved).toEqual([]);
+  expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+});

@@ -15,8 +15,8 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import { ConfigurationError, OperationError, errorMessage, quote } from '@oaktree/action-kit';
-import { awsErrorName, consoleHost, consoleUrl } from '@oaktree/aws';
-import { isCreateConflict, namedDeployment } from './adopt.js';
+import { awsErrorName, consoleHost, consoleUrl, PollCancelledError } from '@oaktree/aws';
+import { findOwnDeployment, isCreateConflict, namedDeployment } from './adopt.js';
 import {
   appSpecContent,
   appSpecFromFile,
@@ -498,9 +498,11 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
           now: deps.now,
           sleep: deps.sleep,
           random: deps.random,
+          signal: deps.signal,
         },
       );
     } catch (err) {
+      if (err instanceof PollCancelledError) await cancelledWhileCreating(config, deps, report, started);
       if (!isCreateConflict(err)) throw err;
       // Not ours (no run marker): someone else's deployment got in first; the policy applies to it.
       const other = namedDeployment(err);
@@ -549,6 +551,61 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     return;
   }
   await followToEnd(config, deps, report, { deploymentId, targetId, deadline, tracker }, followDeps);
+}
+
+/**
+ * Cancelled while CreateDeployment was being retried after transient failures: an attempt whose reply
+ * was lost may have created the deployment. One look for this step's marker; what is found is ours and
+ * gets the on-cancel policy, like any deployment of ours in flight, so nothing is left unattended.
+ */
+async function cancelledWhileCreating(
+  config: Config,
+  deps: Deps,
+  report: Report,
+  since: number,
+): Promise<never> {
+  report.outcome = 'cancelled';
+  const where = {
+    application: config.application,
+    deploymentGroup: config.deploymentGroup,
+    marker: config.runMarker,
+  };
+  let mine: { deploymentId?: string; status?: string } | undefined;
+  try {
+    mine = await findOwnDeployment(deps.codedeploy, where, { since });
+  } catch (err) {
+    deps.log.info(`could not look for a deployment of this step after the cancel: ${errorMessage(err)}`);
+  }
+  const id = mine?.deploymentId;
+  if (!id) {
+    report.error = 'cancelled while CreateDeployment was being retried: no deployment of this step was found';
+    throw new OperationError(report.error);
+  }
+  report.deploymentId = id;
+  report.adopted = true;
+  report.status = mine?.status;
+  report.consoleUrl = codeDeployConsoleUrl(config.region, id);
+  deps.inflight.started({
+    deploymentId: id,
+    applicationName: config.application,
+    onCancel: config.onCancel,
+    region: config.region,
+    adopted: true,
+  });
+  deps.setOutputs({ 'deployment-id': id, 'console-url': report.consoleUrl, status: report.status });
+  const found = `cancelled while CreateDeployment was being retried; deployment ${id} of this step was created by an attempt whose reply was lost`;
+  if (config.onCancel === 'rollback') {
+    const outcome = await stopWithRollback(deps.codedeploy, id, {
+      now: deps.now,
+      sleep: deps.sleep,
+      random: deps.random,
+    });
+    if (outcome === 'stopped') report.status = 'Stopped';
+    report.error = `${found}: stopped it with rollback (on-cancel: rollback)`;
+  } else report.error = `${found}: left it running (on-cancel: leave): ${report.consoleUrl}`;
+  deps.setOutputs({ status: report.status });
+  deps.inflight.settled();
+  throw new OperationError(report.error);
 }
 
 async function handleActive(
