@@ -758,14 +758,12 @@ test('cancelled while CreateDeployment is retried after a lost reply: the deploy
 
 test('cancelled while CreateDeployment is retried and nothing of this step exists: nothing saved for post', async () => {
   happyAws();
-  cdMock
-    .on(CreateDeploymentCommand)
-    .rejects(
-      Object.assign(new Error('Rate exceeded'), {
-        name: 'ThrottlingException',
-        $metadata: { httpStatusCode: 400 },
-      }),
-    );
+  cdMock.on(CreateDeploymentCommand).rejects(
+    Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+    }),
+  );
   const ac = new AbortController();
   const h = harness(ac.signal);
   h.deps.sleep = async () => ac.abort('SIGINT');
