@@ -23,9 +23,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DESCRIPTION_LIMIT, run, truncateDescription, type Deps, type Report } from './deploy.js';
+import { run, type Deps, type Report } from './deploy.js';
+import { InFlight, type SavedDeployment } from './inflight.js';
+import { DESCRIPTION_LIMIT } from './marker.js';
 import { readConfig, type Config } from './inputs.js';
-import type { SavedDeployment } from './state.js';
 import { fakeClock } from './testing.js';
 
 const ecsMock = mockClient(ECSClient);
@@ -47,7 +48,11 @@ async function cfg(inputs: Record<string, string> = {}): Promise<Config> {
     region: 'eu-west-1',
     ...inputs,
   };
-  return readConfig(new Inputs((n) => all[n] ?? ''), { GITHUB_WORKSPACE: '/tmp' });
+  return readConfig(
+    new Inputs((n) => all[n] ?? ''),
+    { GITHUB_WORKSPACE: '/tmp', GITHUB_RUN_ID: '7', GITHUB_REPOSITORY: 'o/r' },
+    'step1',
+  );
 }
 
 const service = {
@@ -94,7 +99,7 @@ function harness(signal?: AbortSignal) {
       warning: (l) => lines.push(`warning: ${l}`),
     },
     setOutputs: (o) => Object.assign(outputs, o),
-    save: (s) => saved.push(s),
+    inflight: new InFlight((s) => saved.push(s)),
     now: clock.now,
     sleep: clock.sleep,
     random: () => 0,
@@ -245,6 +250,8 @@ test('CreateDeployment gets the appspec content, truncated description and the a
   );
   const input = cdMock.commandCalls(CreateDeploymentCommand)[0]!.args[0].input;
   expect(input.description).toHaveLength(DESCRIPTION_LIMIT);
+  // the run marker survives the truncation
+  expect(input.description).toMatch(/x… \[oaktree o\/r run 7\.1 step step1\]$/);
   expect(input.autoRollbackConfiguration).toEqual({
     enabled: true,
     events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'],
@@ -255,7 +262,6 @@ test('CreateDeployment gets the appspec content, truncated description and the a
   ).toBe('arn:aws:ecs:eu-west-1:123456789012:task-definition/web:1');
   expect(h.saved.at(-1)).toMatchObject({ finished: true }); // wait-for created: main is done, post must not stop it
   expect(h.report.outcome).toBe('created');
-  expect(truncateDescription('short')).toBe('short');
 });
 
 /** A task definition file (absolute path) whose content differs from what DescribeTaskDefinition answers. */
@@ -463,7 +469,11 @@ test('command stop: once stopped nothing is left for post; command continue is i
     h.deps,
     h.report,
   );
-  expect(h.saved).toEqual([expect.objectContaining({ deploymentId: 'd-BBBBBBBBB', finished: true })]);
+  // saved the moment it became ours, then settled: nothing left for post
+  expect(h.saved.map((s) => [s.deploymentId, s.finished])).toEqual([
+    ['d-BBBBBBBBB', false],
+    ['d-BBBBBBBBB', true],
+  ]);
   expect(h.report.outcome).toBe('stopped');
   expect(h.lines.at(-1)).toMatch(
     /^deployment d-BBBBBBBBB stopped with rollback; not following the rollback \(wait-for: ready\): https:/,
@@ -495,7 +505,7 @@ test('command continue with wait-for ready: the outcome is continued, not create
   expect(h.lines.at(-1)).toMatch(
     /^deployment d-BBBBBBBBB continued from Ready; not following it \(wait-for: ready\): https:/,
   );
-  expect(h.saved).toEqual([expect.objectContaining({ finished: true })]);
+  expect(h.saved.map((s) => s.finished)).toEqual([false, true]);
 });
 
 test('command continue/stop returning early still set the status output from one GetDeployment', async () => {
@@ -628,5 +638,138 @@ test('command continue/stop check that deployment-id belongs to the service grou
     run(await cfg({ command: 'stop', 'deployment-id': 'd-NOPE12345' }), h.deps, h.report),
   ).rejects.toThrow(/^input "deployment-id" is "d-NOPE12345": no such deployment in /);
   expect(cdMock.commandCalls(ContinueDeploymentCommand)).toHaveLength(0);
+  expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+});
+
+const limitNaming = (id: string) =>
+  Object.assign(
+    new Error(`The Deployment Group 'DgpECS-shop-web' already has an active Deployment '${id}'`),
+    { name: 'DeploymentLimitExceededException', $metadata: { httpStatusCode: 400 } },
+  );
+const MARKER = '[oaktree o/r run 7.1 step step1]';
+const noTargets = () => cdMock.on(ListDeploymentTargetsCommand).resolves({ targetIds: [] });
+
+test('lost CreateDeployment reply: our own deployment is adopted, saved for post first, followed and reported as ours', async () => {
+  happyAws();
+  noTargets();
+  cdMock.on(CreateDeploymentCommand).rejects(limitNaming('d-MINE00001'));
+  cdMock.on(GetDeploymentCommand, { deploymentId: 'd-MINE00001' }).resolves({
+    deploymentInfo: ours({ deploymentId: 'd-MINE00001', status: 'Succeeded', description: `o/r ${MARKER}` }),
+  });
+  const h = harness();
+  await run(await cfg(), h.deps, h.report);
+  expect(h.saved[0]).toEqual({
+    deploymentId: 'd-MINE00001',
+    applicationName: 'AppECS-shop-web',
+    onCancel: 'rollback',
+    region: 'eu-west-1',
+    adopted: true,
+    finished: false,
+  });
+  expect(h.saved.at(-1)).toMatchObject({ finished: true });
+  expect(h.outputs).toMatchObject({ 'deployment-id': 'd-MINE00001', status: 'Succeeded' });
+  expect(h.report).toMatchObject({ adopted: true, outcome: 'succeeded' });
+  expect(h.lines).toContainEqual(
+    expect.stringMatching(
+      /^adopted deployment d-MINE00001 created by this run's earlier attempt \(reply lost\): https:/,
+    ),
+  );
+  expect(h.report.timeline[0]!.text).toBe(
+    "adopted deployment d-MINE00001 created by this run's earlier attempt (reply lost)",
+  );
+  expect(cdMock.commandCalls(CreateDeploymentCommand)).toHaveLength(1);
+});
+
+test('a deployment of another run got in just before ours: not adopted; if-deployment-active fail names it', async () => {
+  happyAws();
+  cdMock.on(CreateDeploymentCommand).rejects(limitNaming('d-OTHER0001'));
+  cdMock.on(GetDeploymentCommand, { deploymentId: 'd-OTHER0001' }).resolves({
+    deploymentInfo: ours({ deploymentId: 'd-OTHER0001', status: 'InProgress', description: 'o/r run 6' }),
+  });
+  const h = harness();
+  await expect(run(await cfg(), h.deps, h.report)).rejects.toThrow(
+    /^deployment d-OTHER0001 of another run became active in DgpECS-shop-web just before ours \(DeploymentLimitExceededException; it does not carry this step's run marker\): run again, or set if-deployment-active to wait or stop$/,
+  );
+  expect(h.saved).toEqual([]);
+  expect(h.report.deploymentId).toBeUndefined();
+});
+
+test('a deployment of another run got in just before ours: if-deployment-active wait follows it, then deploys', async () => {
+  happyAws();
+  noTargets();
+  cdMock
+    .on(CreateDeploymentCommand)
+    .rejectsOnce(limitNaming('d-OTHER0001'))
+    .resolves({ deploymentId: 'd-NEW000001' });
+  cdMock
+    .on(ListDeploymentsCommand)
+    .resolvesOnce({ deployments: [] })
+    .resolvesOnce({ deployments: ['d-OTHER0001'] })
+    .resolves({ deployments: [] });
+  cdMock.on(GetDeploymentCommand, { deploymentId: 'd-OTHER0001' }).resolves({
+    deploymentInfo: ours({ deploymentId: 'd-OTHER0001', status: 'Succeeded', description: 'o/r run 6' }),
+  });
+  cdMock.on(GetDeploymentCommand, { deploymentId: 'd-NEW000001' }).resolves({
+    deploymentInfo: ours({ deploymentId: 'd-NEW000001', status: 'Succeeded' }),
+  });
+  const h = harness();
+  await run(await cfg({ 'if-deployment-active': 'wait' }), h.deps, h.report);
+  expect(h.lines).toContain(
+    "deployment d-OTHER0001 of another run became active in DgpECS-shop-web just before ours (it does not carry this step's run marker); if-deployment-active: wait applies to it",
+  );
+  expect(h.lines).toContain('active deployment d-OTHER0001 ended Succeeded');
+  expect(h.report).toMatchObject({ deploymentId: 'd-NEW000001', outcome: 'succeeded' });
+  expect(h.report.adopted).toBe(false);
+  expect(cdMock.commandCalls(CreateDeploymentCommand)).toHaveLength(2);
+});
+
+test('cancelled while CreateDeployment is retried after a lost reply: the deployment of this step is found, saved and stopped', async () => {
+  happyAws();
+  cdMock.on(CreateDeploymentCommand).rejects(
+    Object.assign(new Error('We encountered an internal error.'), {
+      name: 'InternalFailure',
+      $metadata: { httpStatusCode: 500 },
+    }),
+  );
+  cdMock
+    .on(ListDeploymentsCommand, { includeOnlyStatuses: undefined })
+    .resolves({ deployments: ['d-MINE00001'] });
+  cdMock.on(GetDeploymentCommand, { deploymentId: 'd-MINE00001' }).resolves({
+    deploymentInfo: ours({ deploymentId: 'd-MINE00001', status: 'InProgress', description: MARKER }),
+  });
+  cdMock.on(StopDeploymentCommand).resolves({ status: 'Pending' });
+  const ac = new AbortController();
+  const h = harness(ac.signal);
+  // the job is cancelled during the pause before the retry
+  h.deps.sleep = async () => ac.abort('SIGINT');
+  await expect(run(await cfg(), h.deps, h.report)).rejects.toThrow(
+    'cancelled while CreateDeployment was being retried; deployment d-MINE00001 of this step was created by an attempt whose reply was lost: stopped it with rollback (on-cancel: rollback)',
+  );
+  expect(cdMock.commandCalls(CreateDeploymentCommand)).toHaveLength(1);
+  expect(cdMock.commandCalls(StopDeploymentCommand).map((c) => c.args[0].input)).toEqual([
+    { deploymentId: 'd-MINE00001', autoRollbackEnabled: true },
+  ]);
+  expect(h.saved.map((s) => [s.deploymentId, s.adopted, s.finished])).toEqual([
+    ['d-MINE00001', true, false],
+    ['d-MINE00001', true, true],
+  ]);
+  expect(h.report).toMatchObject({ outcome: 'cancelled', deploymentId: 'd-MINE00001', status: 'Stopped' });
+});
+
+test('cancelled while CreateDeployment is retried and nothing of this step exists: nothing saved for post', async () => {
+  happyAws();
+  cdMock.on(CreateDeploymentCommand).rejects(
+    Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+    }),
+  );
+  const ac = new AbortController();
+  const h = harness(ac.signal);
+  h.deps.sleep = async () => ac.abort('SIGINT');
+  await expect(run(await cfg(), h.deps, h.report)).rejects.toThrow(
+    'cancelled while CreateDeployment was being retried: no deployment of this step was found',
+  );
+  expect(h.saved).toEqual([]);
   expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
 });

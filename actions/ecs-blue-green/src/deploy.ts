@@ -1,6 +1,5 @@
 import {
   ContinueDeploymentCommand,
-  CreateDeploymentCommand,
   GetDeploymentCommand,
   GetDeploymentConfigCommand,
   GetDeploymentGroupCommand,
@@ -15,8 +14,9 @@ import {
   type RegisterTaskDefinitionCommandInput,
   type Service,
 } from '@aws-sdk/client-ecs';
-import { ConfigurationError, OperationError, errorMessage, formatDuration, quote } from '@oaktree/action-kit';
-import { awsErrorName, consoleHost, consoleUrl, PollCancelledError, PollTimeoutError } from '@oaktree/aws';
+import { ConfigurationError, OperationError, errorMessage, quote } from '@oaktree/action-kit';
+import { awsErrorName, consoleHost, consoleUrl, PollCancelledError } from '@oaktree/aws';
+import { findOwnDeployment, isCreateConflict, namedDeployment } from './adopt.js';
 import {
   appSpecContent,
   appSpecFromFile,
@@ -26,13 +26,15 @@ import {
   type AppSpec,
   type AppSpecSource,
 } from './appspec.js';
-import { diagnoseService, type EcsDiagnosis } from './diagnose.js';
+import type { EcsDiagnosis } from './diagnose.js';
 import { readStructured } from './files.js';
-import { follow, type FollowResult } from './follow.js';
+import { createOnce, type Created } from './create.js';
+import { followToEnd } from './finish.js';
+import { follow, type FollowDeps } from './follow.js';
+import type { InFlight } from './inflight.js';
 import type { Config, SmokeTest } from './inputs.js';
-import { ACTIVE_STATUSES, type EventView } from './progress.js';
+import { ACTIVE_STATUSES, ProgressTracker, type EventView } from './progress.js';
 import type { SmokeResult } from './smoke.js';
-import type { SavedDeployment } from './state.js';
 import { stopWithRollback, type Sender } from './stop.js';
 import { applyImages, cleanTaskDefinition, sameTaskDefinition, type TaskDef } from './taskdef.js';
 import {
@@ -41,9 +43,6 @@ import {
   defaultTimeoutMinutes,
   shiftMinutes,
 } from './timeout.js';
-
-/** CreateDeployment's description limit (longer ones answer DescriptionTooLongException). */
-export const DESCRIPTION_LIMIT = 512;
 
 export interface Deps {
   ecs: Sender;
@@ -54,7 +53,8 @@ export interface Deps {
     warning(line: string): void;
   };
   setOutputs(values: Record<string, string | undefined>): void;
-  save(state: SavedDeployment): void;
+  /** The one owner of "is a deployment of ours in flight" for the post step. */
+  inflight: InFlight;
   now?: () => number;
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -71,6 +71,10 @@ export interface Report {
   taskDefinitionArn?: string;
   registered?: boolean;
   deploymentId?: string;
+  /** The deployment was created by this step's earlier attempt whose reply was lost. */
+  adopted?: boolean;
+  /** Set when main could not see the deployment to its end and left it to the post step. */
+  left?: string;
   status?: string;
   rollbackDeploymentId?: string;
   rollbackStatus?: string;
@@ -90,6 +94,7 @@ export interface Report {
     | 'cancelled'
     | 'timed-out'
     | 'stopped'
+    | 'aws-error'
     | 'invalid';
   error?: string;
 }
@@ -109,11 +114,6 @@ function stopIfCancelled(deps: Deps, report: Report, before: string, left: strin
   report.outcome = 'cancelled';
   report.error = `cancelled (${String(signal.reason ?? 'signal')}) ${before}: ${left}`;
   throw new OperationError(report.error);
-}
-
-export function truncateDescription(text: string | undefined): string | undefined {
-  if (!text) return undefined;
-  return text.length > DESCRIPTION_LIMIT ? `${text.slice(0, DESCRIPTION_LIMIT - 1)}…` : text;
 }
 
 /** The service, checked: it exists, is active and is deployed by CodeDeploy. */
@@ -264,7 +264,7 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
   const started = now();
   report.ecsConsoleUrl = ecsConsoleUrl(config.region, config.clusterName, config.serviceName);
   const targetId = `${config.clusterName}:${config.serviceName}`;
-  const followDeps = {
+  const followDeps: FollowDeps = {
     codedeploy: deps.codedeploy,
     log: deps.log.info,
     now: deps.now,
@@ -308,12 +308,8 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
       await stopWithRollback(deps.codedeploy, id);
     }
     const returnsNow = config.waitFor === 'created' || config.waitFor === 'ready';
-    deps.save({
-      deploymentId: id,
-      onCancel: config.onCancel,
-      region: config.region,
-      finished: returnsNow || config.command === 'stop',
-    });
+    deps.inflight.started({ deploymentId: id, onCancel: config.onCancel, region: config.region });
+    if (returnsNow || config.command === 'stop') deps.inflight.settled();
     if (returnsNow) {
       report.outcome = config.command === 'stop' ? 'stopped' : 'continued';
       // The status output says where the deployment stands now, as it does after following one.
@@ -335,7 +331,9 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     }
     // No group is read here; without timeout-minutes the longest allowed wait applies.
     const deadline = started + (config.timeoutMinutes ?? MAX_TIMEOUT_MINUTES) * 60_000;
-    await followToEnd(config, deps, report, { deploymentId: id, targetId, deadline }, followDeps);
+    const tracker = new ProgressTracker(`deployment ${id}`, now);
+    tracker.record(config.command === 'stop' ? `StopDeployment with rollback` : `ContinueDeployment`);
+    await followToEnd(config, deps, report, { deploymentId: id, targetId, deadline, tracker }, followDeps);
     return;
   }
 
@@ -461,61 +459,153 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
   report.taskDefinitionArn = taskDefinitionArn;
   deps.setOutputs({ 'task-definition-arn': taskDefinitionArn });
 
-  // 5. Create the deployment.
-  stopIfCancelled(
-    deps,
-    report,
-    'before creating the deployment',
-    report.registered ? `registered ${taskDefinitionArn}, nothing deployed` : 'nothing deployed',
-  );
+  // 5. Create the deployment exactly once (or adopt the one this step's lost reply created).
   const { content, sha256 } = appSpecContent(plan.appspec, taskDefinitionArn);
-  let deploymentId: string;
-  try {
-    const out = (await deps.codedeploy.send(
-      new CreateDeploymentCommand({
-        applicationName: config.application,
-        deploymentGroupName: config.deploymentGroup,
-        revision: { revisionType: 'AppSpecContent', appSpecContent: { content, sha256 } },
-        deploymentConfigName: config.deploymentConfig,
-        description: truncateDescription(config.description),
-        autoRollbackConfiguration:
-          config.autoRollbackEvents === undefined
-            ? undefined
-            : config.autoRollbackEvents.length
-              ? { enabled: true, events: config.autoRollbackEvents }
-              : { enabled: false },
-      }),
-    )) as { deploymentId?: string };
-    deploymentId = out.deploymentId ?? '';
-  } catch (err) {
-    if (awsErrorName(err) === 'DeploymentLimitExceededException')
-      throw new OperationError(
-        `another deployment started in ${config.deploymentGroup} just now (DeploymentLimitExceededException): ` +
-          `run again, or set if-deployment-active to wait or stop`,
+  const request = {
+    applicationName: config.application,
+    deploymentGroupName: config.deploymentGroup,
+    revision: { revisionType: 'AppSpecContent' as const, appSpecContent: { content, sha256 } },
+    deploymentConfigName: config.deploymentConfig,
+    description: config.description,
+    autoRollbackConfiguration:
+      config.autoRollbackEvents === undefined
+        ? undefined
+        : config.autoRollbackEvents.length
+          ? { enabled: true, events: config.autoRollbackEvents }
+          : { enabled: false },
+  };
+  let created: Created | undefined;
+  for (let round = 1; !created; round++) {
+    stopIfCancelled(
+      deps,
+      report,
+      'before creating the deployment',
+      report.registered ? `registered ${taskDefinitionArn}, nothing deployed` : 'nothing deployed',
+    );
+    try {
+      created = await createOnce(
+        deps.codedeploy,
+        request,
+        {
+          application: config.application,
+          deploymentGroup: config.deploymentGroup,
+          marker: config.runMarker,
+        },
+        {
+          since: started,
+          deadline: Math.min(deadline, now() + 5 * 60_000),
+          log: deps.log.info,
+          now: deps.now,
+          sleep: deps.sleep,
+          random: deps.random,
+          signal: deps.signal,
+        },
       );
-    throw err;
+    } catch (err) {
+      if (err instanceof PollCancelledError) await cancelledWhileCreating(config, deps, report, started);
+      if (!isCreateConflict(err)) throw err;
+      // Not ours (no run marker): someone else's deployment got in first; the policy applies to it.
+      const other = namedDeployment(err);
+      const who = `${other ? `deployment ${other}` : 'a deployment'} of another run`;
+      if (config.ifDeploymentActive === 'fail' || round >= 3)
+        throw new OperationError(
+          `${who} became active in ${config.deploymentGroup} just before ours (${awsErrorName(err)}; it does not carry this step's run marker): ` +
+            `run again, or set if-deployment-active to wait or stop`,
+        );
+      deps.log.info(
+        `${who} became active in ${config.deploymentGroup} just before ours (it does not carry this step's run marker); ` +
+          `if-deployment-active: ${config.ifDeploymentActive} applies to it`,
+      );
+      await handleActive(config, deps, report, deadline, targetId, followDeps);
+    }
   }
+  const deploymentId = created.deploymentId;
   report.deploymentId = deploymentId;
-  report.status = 'Created';
+  report.adopted = created.adopted;
   report.consoleUrl = codeDeployConsoleUrl(config.region, deploymentId);
-  deps.save({
+  deps.inflight.started({
     deploymentId,
     applicationName: config.application,
     onCancel: config.onCancel,
     region: config.region,
-    finished: false,
+    adopted: created.adopted || undefined,
   });
-  deps.setOutputs({ 'deployment-id': deploymentId, 'console-url': report.consoleUrl, status: 'Created' });
-  deps.log.info(
-    `created deployment ${deploymentId} of ${taskDefinitionArn} (${configName}): ${report.consoleUrl}`,
-  );
+  if (!created.adopted) report.status = 'Created';
+  deps.setOutputs({ 'deployment-id': deploymentId, 'console-url': report.consoleUrl, status: report.status });
+  const tracker = new ProgressTracker(`deployment ${deploymentId}`, now);
+  report.timeline = tracker.timeline;
+  if (created.adopted) {
+    const text = `adopted deployment ${deploymentId} created by this run's earlier attempt (reply lost)`;
+    tracker.record(text);
+    deps.log.info(`${text}: ${report.consoleUrl}`);
+  } else {
+    tracker.record(`created deployment ${deploymentId}`);
+    deps.log.info(
+      `created deployment ${deploymentId} of ${taskDefinitionArn} (${configName}): ${report.consoleUrl}`,
+    );
+  }
 
   if (config.waitFor === 'created') {
-    deps.save({ deploymentId, onCancel: config.onCancel, region: config.region, finished: true });
+    deps.inflight.settled();
     report.outcome = 'created';
     return;
   }
-  await followToEnd(config, deps, report, { deploymentId, targetId, deadline }, followDeps);
+  await followToEnd(config, deps, report, { deploymentId, targetId, deadline, tracker }, followDeps);
+}
+
+/**
+ * Cancelled while CreateDeployment was being retried after transient failures: an attempt whose reply
+ * was lost may have created the deployment. One look for this step's marker; what is found is ours and
+ * gets the on-cancel policy, like any deployment of ours in flight, so nothing is left unattended.
+ */
+async function cancelledWhileCreating(
+  config: Config,
+  deps: Deps,
+  report: Report,
+  since: number,
+): Promise<never> {
+  report.outcome = 'cancelled';
+  const where = {
+    application: config.application,
+    deploymentGroup: config.deploymentGroup,
+    marker: config.runMarker,
+  };
+  let mine: { deploymentId?: string; status?: string } | undefined;
+  try {
+    mine = await findOwnDeployment(deps.codedeploy, where, { since });
+  } catch (err) {
+    deps.log.info(`could not look for a deployment of this step after the cancel: ${errorMessage(err)}`);
+  }
+  const id = mine?.deploymentId;
+  if (!id) {
+    report.error = 'cancelled while CreateDeployment was being retried: no deployment of this step was found';
+    throw new OperationError(report.error);
+  }
+  report.deploymentId = id;
+  report.adopted = true;
+  report.status = mine?.status;
+  report.consoleUrl = codeDeployConsoleUrl(config.region, id);
+  deps.inflight.started({
+    deploymentId: id,
+    applicationName: config.application,
+    onCancel: config.onCancel,
+    region: config.region,
+    adopted: true,
+  });
+  deps.setOutputs({ 'deployment-id': id, 'console-url': report.consoleUrl, status: report.status });
+  const found = `cancelled while CreateDeployment was being retried; deployment ${id} of this step was created by an attempt whose reply was lost`;
+  if (config.onCancel === 'rollback') {
+    const outcome = await stopWithRollback(deps.codedeploy, id, {
+      now: deps.now,
+      sleep: deps.sleep,
+      random: deps.random,
+    });
+    if (outcome === 'stopped') report.status = 'Stopped';
+    report.error = `${found}: stopped it with rollback (on-cancel: rollback)`;
+  } else report.error = `${found}: left it running (on-cancel: leave): ${report.consoleUrl}`;
+  deps.setOutputs({ status: report.status });
+  deps.inflight.settled();
+  throw new OperationError(report.error);
 }
 
 async function handleActive(
@@ -524,7 +614,7 @@ async function handleActive(
   report: Report,
   deadline: number,
   targetId: string,
-  followDeps: Parameters<typeof follow>[1],
+  followDeps: FollowDeps,
 ): Promise<void> {
   const followOne = async (deploymentId: string, label: string) =>
     follow(
@@ -578,164 +668,4 @@ async function handleActive(
     }
   }
   throw new OperationError(`deployments kept starting in ${config.deploymentGroup}; gave up after 5 rounds`);
-}
-
-function failedEventText(events: EventView[]): string | undefined {
-  const failed = events.find((e) => e.status === 'Failed');
-  if (!failed) return undefined;
-  const d = failed.diagnostics;
-  const detail = [d?.errorCode, d?.scriptName ? `hook ${d.scriptName}` : undefined, d?.message]
-    .filter(Boolean)
-    .join(': ');
-  return `${failed.name} failed${detail ? `: ${detail}` : ''}`;
-}
-
-async function followToEnd(
-  config: Config,
-  deps: Deps,
-  report: Report,
-  target: { deploymentId: string; targetId: string; deadline?: number },
-  followDeps: Parameters<typeof follow>[1],
-): Promise<void> {
-  const now = deps.now ?? Date.now;
-  const createdAt = new Date(now());
-  const setStatus = (status: string | undefined) => {
-    report.status = status;
-    deps.setOutputs({ status });
-  };
-  let result: FollowResult;
-  try {
-    result = await follow(
-      {
-        deploymentId: target.deploymentId,
-        targetId: target.targetId,
-        intervalMs: config.pollIntervalMs,
-        deadline: target.deadline,
-        until: config.waitFor === 'ready' ? 'ready' : 'final',
-        smokeTest: config.command === 'deploy' ? config.smokeTest : undefined,
-      },
-      followDeps,
-    );
-  } catch (err) {
-    if (err instanceof PollCancelledError || err instanceof PollTimeoutError) {
-      const cancelled = err instanceof PollCancelledError;
-      report.outcome = cancelled ? 'cancelled' : 'timed-out';
-      const why = cancelled
-        ? `cancelled (${String(err.reason ?? 'signal')})`
-        : `timed out after ${formatDuration(err.waitedMs)} (timeout-minutes)`;
-      let what: string;
-      if (config.onCancel === 'rollback') {
-        const outcome = await stopWithRollback(deps.codedeploy, target.deploymentId);
-        what =
-          outcome === 'stopped'
-            ? `stopped deployment ${target.deploymentId} with rollback (on-cancel: rollback)`
-            : `deployment ${target.deploymentId} had already ended`;
-        setStatus(outcome === 'stopped' ? 'Stopped' : report.status);
-      } else {
-        what = `left deployment ${target.deploymentId} running (on-cancel: leave): ${report.consoleUrl ?? ''}`;
-      }
-      deps.save({
-        deploymentId: target.deploymentId,
-        onCancel: config.onCancel,
-        region: config.region,
-        finished: true,
-      });
-      report.error = `${why}: ${what}`;
-      throw new OperationError(report.error);
-    }
-    throw err;
-  }
-  report.events = result.tracker.last?.events ?? [];
-  report.timeline = result.tracker.timeline;
-  report.smoke = result.smoke;
-  setStatus(result.status);
-  deps.save({
-    deploymentId: target.deploymentId,
-    onCancel: config.onCancel,
-    region: config.region,
-    finished: true,
-  });
-
-  if (result.status === 'Succeeded') {
-    report.outcome = 'succeeded';
-    deps.log.info(`deployment ${target.deploymentId} succeeded: ${config.serviceName} runs the new task set`);
-    return;
-  }
-  if (result.status === 'Ready') {
-    report.outcome = 'ready';
-    deps.log.info(
-      `deployment ${target.deploymentId} is Ready: the green task set serves the test listener; ` +
-        `run this action with command: continue (or stop) and deployment-id: ${target.deploymentId}`,
-    );
-    return;
-  }
-
-  // Failed or Stopped: say why, show what ECS says, follow the rollback.
-  report.outcome = result.status === 'Stopped' ? 'stopped' : 'failed';
-  const reasons: string[] = [];
-  if (result.stoppedForSmoke && result.smoke) reasons.push(result.smoke.text);
-  const failedEvent = failedEventText(report.events);
-  if (failedEvent) reasons.push(failedEvent);
-  const ei = result.info.errorInformation;
-  if (ei?.code || ei?.message)
-    reasons.push(`errorInformation: ${[ei.code, ei.message].filter(Boolean).join(': ')}`);
-  report.reasons = reasons;
-  for (const r of reasons) deps.log.info(r);
-
-  report.ecs = await diagnoseService(deps.ecs, config.cluster, config.service, createdAt);
-  if (report.ecs.events.length) {
-    deps.log.info(`last ECS service events of ${config.serviceName}:`);
-    for (const e of report.ecs.events) deps.log.info(`  ${e.at?.toISOString() ?? ''} ${e.message}`);
-  }
-  if (report.ecs.stoppedTasks.length) {
-    deps.log.info(`stopped tasks:`);
-    for (const t of report.ecs.stoppedTasks) deps.log.info(`  ${t.taskArn.split('/').pop()}: ${t.reason}`);
-  }
-  if (report.ecs.error) deps.log.info(report.ecs.error);
-
-  const rollbackId = result.info.rollbackInfo?.rollbackDeploymentId || undefined;
-  if (rollbackId) {
-    report.rollbackDeploymentId = rollbackId;
-    deps.setOutputs({ 'rollback-deployment-id': rollbackId });
-    deps.log.info(`rollback deployment ${rollbackId} started; following it`);
-    try {
-      const rb = await follow(
-        {
-          deploymentId: rollbackId,
-          targetId: target.targetId,
-          intervalMs: config.pollIntervalMs,
-          deadline: Math.max(target.deadline ?? 0, now() + 30 * 60_000),
-          until: 'final',
-          label: `rollback ${rollbackId}`,
-        },
-        { ...followDeps, probe: undefined },
-      );
-      report.rollbackStatus = rb.status;
-      for (const t of rb.tracker.timeline)
-        report.timeline.push({
-          atMs: t.atMs + (rb.tracker.start - result.tracker.start),
-          text: t.text.startsWith('rollback ') ? t.text : `rollback ${rollbackId}: ${t.text.trim()}`,
-        });
-    } catch (err) {
-      if (!(err instanceof PollCancelledError || err instanceof PollTimeoutError)) throw err;
-      report.rollbackStatus = 'unknown (stopped following)';
-    }
-  }
-  if (config.command === 'stop' && result.status === 'Stopped') {
-    deps.log.info(
-      `deployment ${target.deploymentId} stopped as asked` +
-        (rollbackId ? `; rollback ${rollbackId} ended ${report.rollbackStatus ?? 'unknown'}` : ''),
-    );
-    if (rollbackId && report.rollbackStatus !== 'Succeeded')
-      throw new OperationError(
-        `deployment ${target.deploymentId} stopped, but its rollback ${rollbackId} ended ${report.rollbackStatus}`,
-      );
-    return;
-  }
-  const first = reasons.length ? reasons.slice(0, 2).join('; ') : `status ${result.status}`;
-  report.error =
-    `deployment ${target.deploymentId} ${result.status === 'Stopped' ? 'was stopped' : 'failed'}: ${first}` +
-    (rollbackId ? `; rolled back by ${rollbackId} (${report.rollbackStatus ?? 'unknown'})` : '') +
-    (report.consoleUrl ? `; see ${report.consoleUrl}` : '');
-  throw new OperationError(report.error);
 }

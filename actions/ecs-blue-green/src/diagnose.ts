@@ -1,5 +1,6 @@
 import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
-import type { Sender } from './stop.js';
+import { retryTransient } from '@oaktree/aws';
+import type { RetrySeams, Sender } from './stop.js';
 
 export interface EcsDiagnosis {
   events: Array<{ at?: Date; message: string }>;
@@ -15,22 +16,40 @@ export async function diagnoseService(
   cluster: string,
   service: string,
   since?: Date,
-  limit = 5,
+  opts: RetrySeams & { deadline?: number; limit?: number; log?: (line: string) => void } = {},
 ): Promise<EcsDiagnosis & { error?: string }> {
+  const limit = opts.limit ?? 5;
   const out: EcsDiagnosis & { error?: string } = { events: [], stoppedTasks: [] };
+  // Throttling, 5xx and resets are retried with backoff until the step's deadline; other errors are text.
+  const read = (what: string, command: unknown) =>
+    retryTransient(() => ecs.send(command), {
+      ...opts,
+      what: `ECS ${what}`,
+      onRetry: (e) =>
+        opts.log?.(
+          `ECS ${what}: AWS answered ${e.code} (transient); retrying in ${Math.ceil(e.retryInMs / 1000)}s`,
+        ),
+    });
   try {
-    const svc = (await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }))) as {
+    const svc = (await read(
+      'DescribeServices',
+      new DescribeServicesCommand({ cluster, services: [service] }),
+    )) as {
       services?: Array<{ events?: Array<{ createdAt?: Date; message?: string }> }>;
     };
     out.events = (svc.services?.[0]?.events ?? [])
       .filter((e) => !since || !e.createdAt || e.createdAt.getTime() >= since.getTime() - 60_000)
       .slice(0, limit)
       .map((e) => ({ at: e.createdAt, message: e.message ?? '' }));
-    const list = (await ecs.send(
+    const list = (await read(
+      'ListTasks',
       new ListTasksCommand({ cluster, serviceName: service, desiredStatus: 'STOPPED', maxResults: limit }),
     )) as { taskArns?: string[] };
     if (list.taskArns?.length) {
-      const tasks = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: list.taskArns }))) as {
+      const tasks = (await read(
+        'DescribeTasks',
+        new DescribeTasksCommand({ cluster, tasks: list.taskArns }),
+      )) as {
         tasks?: Array<{
           taskArn?: string;
           stoppedAt?: Date;

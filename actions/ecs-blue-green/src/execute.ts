@@ -3,10 +3,9 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { log, setOutputs } from '@oaktree/action-kit';
 import { cancelOnSignals, createClient } from '@oaktree/aws';
 import { run, type Report } from './deploy.js';
+import { InFlight } from './inflight.js';
 import { ACTION, type Config } from './inputs.js';
-import { isFinal } from './progress.js';
 import { probe } from './smoke.js';
-import { savedDeployment, stateAfterFailure, type SavedDeployment } from './state.js';
 import { writeSummary } from './summary.js';
 
 /** Wire real clients, signals, outputs and the job summary around `run`. */
@@ -24,11 +23,7 @@ export async function execute(config: Config): Promise<void> {
     reasons: [],
     outcome: 'invalid',
   };
-  let saved: SavedDeployment | undefined;
-  const save = (s: SavedDeployment) => {
-    saved = s;
-    savedDeployment.save(s);
-  };
+  const inflight = new InFlight();
   try {
     await run(
       config,
@@ -37,7 +32,7 @@ export async function execute(config: Config): Promise<void> {
         codedeploy,
         log: { info: log.info, notice: (m) => log.notice(m), warning: (m) => log.warning(m) },
         setOutputs: (o) => setOutputs(o),
-        save,
+        inflight,
         signal: cancellation.signal,
         probe: (test, signal) => probe(test, { signal, intervalMs: Math.min(2000, config.pollIntervalMs) }),
       },
@@ -45,17 +40,16 @@ export async function execute(config: Config): Promise<void> {
     );
   } catch (err) {
     if (report.outcome === 'invalid' && report.deploymentId) report.outcome = 'failed';
-    const interrupted =
-      cancellation.signal.aborted || report.outcome === 'cancelled' || report.outcome === 'timed-out';
-    const after = stateAfterFailure(saved, { interrupted, status: report.status });
-    if (after && after !== saved) {
-      save(after);
-      if (!isFinal(report.status))
-        log.info(
-          `deployment ${after.deploymentId} is left as it is (the step failed without being cancelled): ${report.consoleUrl ?? ''}`,
-        );
-    }
     report.error ??= (err as Error).message;
+    const left = inflight.afterFailure({ status: report.status, why: report.error });
+    if (left) {
+      report.left =
+        `main could not see deployment ${left.deploymentId} to its end; the post step ` +
+        (left.onCancel === 'rollback'
+          ? 'stops it with rollback unless it has ended by then (on-cancel: rollback)'
+          : 'reports where it stands and leaves it running (on-cancel: leave)');
+      log.info(`${report.left}: ${report.consoleUrl ?? ''}`);
+    }
     throw err;
   } finally {
     cancellation.dispose();

@@ -10,6 +10,7 @@ import {
 import { PollCancelledError, PollTimeoutError } from '@oaktree/aws';
 import { mockClient } from 'aws-sdk-client-mock';
 import { follow } from './follow.js';
+import { ProgressTracker } from './progress.js';
 import type { SmokeTest } from './inputs.js';
 import { fakeClock } from './testing.js';
 
@@ -321,4 +322,103 @@ test('a slow smoke test does not stop the follow: status lines go on, and a depl
   expect(lines.some((l) => /AfterAllowTestTraffic.*Failed/.test(l))).toBe(true);
   expect(cd.commandCalls(StopDeploymentCommand)).toHaveLength(0);
   expect(cd.commandCalls(ContinueDeploymentCommand)).toHaveLength(0);
+});
+
+function transient(name: string, status: number): Error {
+  return Object.assign(new Error(`${name} from the mock`), { name, $metadata: { httpStatusCode: status } });
+}
+
+test('throttling and 5xx on every read are transient: retried with a line saying so until AWS answers again', async () => {
+  const steps: Step[] = [
+    { status: 'InProgress', events: [['Install', 'InProgress']] },
+    { status: 'Succeeded', events: [['Install', 'Succeeded']] },
+  ];
+  script(steps);
+  // GetDeployment throttled three times in a row (far longer than one call's SDK retries), then a 503
+  // from BatchGetDeploymentTargets and a reset from ListDeploymentTargets
+  let gets = 0;
+  const ok = cd.commandCalls(GetDeploymentCommand).length;
+  expect(ok).toBe(0);
+  cd.on(GetDeploymentCommand).callsFake(() => {
+    gets++;
+    if (gets >= 2 && gets <= 4) throw transient('ThrottlingException', 400);
+    const st = steps[Math.min(gets === 1 ? 0 : gets - 4, steps.length - 1)]!;
+    return { deploymentInfo: { deploymentId: 'd-AAAAAAAAA', status: st.status } };
+  });
+  cd.on(ListDeploymentTargetsCommand)
+    .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+    .resolves({ targetIds: ['shop:web'] });
+  cd.on(BatchGetDeploymentTargetsCommand)
+    .rejectsOnce(transient('ServiceUnavailable', 503))
+    .resolves({ deploymentTargets: [{ ecsTarget: { lifecycleEvents: [] } }] });
+  const lines: string[] = [];
+  const clock = fakeClock();
+  const r = await follow(
+    { ...base, until: 'final', deadline: clock.now() + 30 * 60_000 },
+    { codedeploy: client, log: (l) => lines.push(l), ...clock, random: () => 0 },
+  );
+  expect(r.status).toBe('Succeeded');
+  const retries = lines.filter((l) => /\(transient, not the deployment's state\); retrying in/.test(l));
+  expect(retries.map((l) => /to (\w+) \(transient/.exec(l)?.[1]).sort()).toEqual([
+    'BatchGetDeploymentTargets',
+    'GetDeployment',
+    'GetDeployment',
+    'GetDeployment',
+    'ListDeploymentTargets',
+  ]);
+  expect(retries.find((l) => l.includes('ECONNRESET'))).toMatch(
+    /^deployment d-AAAAAAAAA: AWS answered ECONNRESET to ListDeploymentTargets .*gives up at the timeout, in 30m/,
+  );
+  expect(lines.some((l) => /AWS answers again after \S+ of transient errors \(5 retries\)/.test(l))).toBe(
+    true,
+  );
+  expect(r.tracker.timeline.map((t) => t.text)).toEqual([
+    'AWS answered ECONNRESET to ListDeploymentTargets: transient, retrying until the timeout',
+    'AWS answers again after 50s of transient errors (5 retries)',
+    'deployment d-AAAAAAAAA: Succeeded',
+  ]);
+});
+
+test("a terminal error ends the follow at once; the caller's tracker keeps what was seen", async () => {
+  script([{ status: 'InProgress', events: [['Install', 'InProgress']] }]);
+  let gets = 0;
+  cd.on(GetDeploymentCommand).callsFake(() => {
+    if (++gets > 1) throw transient('AccessDeniedException', 400);
+    return { deploymentInfo: { deploymentId: 'd-AAAAAAAAA', status: 'InProgress' } };
+  });
+  const clock = fakeClock();
+  const tracker = new ProgressTracker('deployment d-AAAAAAAAA', clock.now);
+  await expect(
+    follow({ ...base, until: 'final', tracker }, { codedeploy: client, log: () => {}, ...clock }),
+  ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  expect(gets).toBe(2);
+  expect(tracker.timeline.map((t) => t.text.trim())).toEqual([
+    'deployment d-AAAAAAAAA: InProgress',
+    'Install: InProgress',
+  ]);
+});
+
+test('smoke test fails and StopDeployment is throttled: retried by the next look, not given up', async () => {
+  script([...readySteps, readySteps[1]!, readySteps[1]!, readySteps[1]!, { status: 'Stopped' }]);
+  let stops = 0;
+  cd.on(StopDeploymentCommand).callsFake(() => {
+    if (++stops <= 2) throw transient('ThrottlingException', 400);
+    return { status: 'Pending' };
+  });
+  const probe = jest.fn(async () => ({
+    ok: false,
+    attempts: 1,
+    durationMs: 5,
+    text: 'smoke test failed: 503',
+  }));
+  const lines: string[] = [];
+  const r = await follow(
+    { ...base, until: 'final', smokeTest },
+    { codedeploy: client, log: (l) => lines.push(l), probe, ...fakeClock(), random: () => 0 },
+  );
+  expect(stops).toBe(3);
+  expect(r).toMatchObject({ status: 'Stopped', stoppedForSmoke: true });
+  expect(
+    lines.filter((l) => /AWS answered ThrottlingException to StopDeployment \(transient/.test(l)),
+  ).toHaveLength(2);
 });

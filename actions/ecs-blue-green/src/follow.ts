@@ -5,7 +5,8 @@ import {
   ListDeploymentTargetsCommand,
   type DeploymentInfo,
 } from '@aws-sdk/client-codedeploy';
-import { awsErrorName, poll } from '@oaktree/aws';
+import { formatDuration } from '@oaktree/action-kit';
+import { awsErrorName, callInfo, poll, type RetryEvent } from '@oaktree/aws';
 import type { SmokeTest } from './inputs.js';
 import { ProgressTracker, isFinal, snapshotOf } from './progress.js';
 import type { SmokeResult } from './smoke.js';
@@ -34,6 +35,11 @@ export interface FollowOptions {
   smokeTest?: SmokeTest;
   /** Prefix of status lines ("deployment d-..." / "rollback d-..."). */
   label?: string;
+  /**
+   * Where the lines and the timeline go; the caller's own tracker keeps the timeline when the follow
+   * ends with an error (timeout, cancel, AWS error), for the job summary.
+   */
+  tracker?: ProgressTracker;
 }
 
 export interface FollowResult {
@@ -58,7 +64,8 @@ const MOVED_ON = new Set(['DeploymentIsNotInReadyStateException', 'DeploymentAlr
  */
 export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<FollowResult> {
   const now = deps.now ?? Date.now;
-  const tracker = new ProgressTracker(opts.label ?? `deployment ${opts.deploymentId}`, now);
+  const label = opts.label ?? `deployment ${opts.deploymentId}`;
+  const tracker = opts.tracker ?? new ProgressTracker(label, now);
   let targetId: string | undefined;
   let info: DeploymentInfo = {};
   let smoke: SmokeResult | undefined;
@@ -71,11 +78,32 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
   let stoppedForSmoke = false;
   let continued = false;
   let saidWaiting = false;
+  let stopForSmoke = false;
+  // The read in progress, for the transient-error line when the client does not name it.
+  let reading = 'GetDeployment';
+  let failingSince: number | undefined;
+  let failures = 0;
+  const onRetry = (e: RetryEvent) => {
+    const op = callInfo(e.error)?.operation || reading;
+    if (failingSince === undefined) {
+      failingSince = now();
+      tracker.record(`AWS answered ${e.code} to ${op}: transient, retrying until the timeout`);
+    }
+    failures++;
+    const left =
+      opts.deadline !== undefined
+        ? `; gives up at the timeout, in ${formatDuration(Math.max(0, opts.deadline - now()))}`
+        : '';
+    deps.log(
+      `${label}: AWS answered ${e.code} to ${op} (transient, not the deployment's state); retrying in ${formatDuration(e.retryInMs)}${left}`,
+    );
+  };
 
   const readTarget = async (status: string | undefined) => {
     if (status === 'Created' || status === 'Queued') return undefined;
     try {
       if (!targetId) {
+        reading = 'ListDeploymentTargets';
         const list = (await deps.codedeploy.send(
           new ListDeploymentTargetsCommand({ deploymentId: opts.deploymentId }),
         )) as { targetIds?: string[] };
@@ -83,6 +111,7 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
         targetId = ids.find((id) => id === opts.targetId) ?? ids[0];
         if (!targetId) return undefined;
       }
+      reading = 'BatchGetDeploymentTargets';
       const got = (await deps.codedeploy.send(
         new BatchGetDeploymentTargetsCommand({ deploymentId: opts.deploymentId, targetIds: [targetId] }),
       )) as { deploymentTargets?: Array<{ ecsTarget?: Parameters<typeof snapshotOf>[1] }> };
@@ -96,7 +125,7 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
   let status: string;
   try {
     status = await poll<string>({
-      what: `${opts.label ?? `deployment ${opts.deploymentId}`} to ${opts.until === 'ready' ? 'reach Ready' : 'end'}`,
+      what: `${label} to ${opts.until === 'ready' ? 'reach Ready' : 'end'}`,
       intervalMs: opts.intervalMs,
       jitterMs: opts.jitterMs ?? 1000,
       deadline: opts.deadline,
@@ -104,7 +133,9 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
       now,
       random: deps.random,
       sleep: deps.sleep,
+      onRetry,
       check: async () => {
+        reading = 'GetDeployment';
         const got = (await deps.codedeploy.send(
           new GetDeploymentCommand({ deploymentId: opts.deploymentId }),
         )) as {
@@ -113,6 +144,13 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
         info = got.deploymentInfo ?? {};
         const st = info.status;
         const target = await readTarget(st);
+        if (failingSince !== undefined) {
+          const text = `AWS answers again after ${formatDuration(now() - failingSince)} of transient errors (${failures} retries)`;
+          deps.log(`${label}: ${text}`);
+          tracker.record(text);
+          failingSince = undefined;
+          failures = 0;
+        }
         const snap = snapshotOf(st, target);
         for (const line of tracker.update(snap)) deps.log(line);
 
@@ -147,16 +185,22 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
           if (!smoke.ok && !deps.signal?.aborted) {
             deps.log(`stopping ${opts.deploymentId} with rollback because the smoke test failed`);
             tracker.record('StopDeployment with rollback (smoke test failed)');
-            await stopWithRollback(deps.codedeploy, opts.deploymentId);
-            stoppedForSmoke = true;
-            return { done: false, progress: tracker.describe() };
+            stopForSmoke = true;
           }
+        }
+        // Kept until it went through: a transient error here makes the next check try again.
+        if (stopForSmoke && !stoppedForSmoke) {
+          reading = 'StopDeployment';
+          await stopWithRollback(deps.codedeploy, opts.deploymentId, false);
+          stoppedForSmoke = true;
+          return { done: false, progress: tracker.describe() };
         }
 
         if (st === 'Ready' && !stoppedForSmoke) {
           const smokeWanted = opts.smokeTest !== undefined;
           if (opts.until === 'ready' && (!smokeWanted || smoke?.ok)) return { done: true, value: st };
           if (smokeWanted && smoke?.ok && !continued) {
+            reading = 'ContinueDeployment';
             try {
               await deps.codedeploy.send(
                 new ContinueDeploymentCommand({

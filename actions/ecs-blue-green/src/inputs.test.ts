@@ -95,3 +95,20 @@ test('lists: hooks, images, rollback events, smoke statuses; none disables rollb
     taskDefinitionFile: undefined,
   });
 });
+
+test('the run marker comes from the runner: repository, run id and attempt, job, and a value drawn per step', () => {
+  const env = {
+    AWS_REGION: 'us-east-1',
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_RUN_ID: '123',
+    GITHUB_RUN_ATTEMPT: '3',
+    GITHUB_JOB: 'deploy',
+  };
+  const c = readConfig(new Inputs((n) => (min as Record<string, string>)[n] ?? ''), env, 'cafe0123');
+  expect(c.runMarker).toBe('[oaktree acme/shop run 123.3 job deploy step cafe0123]');
+  // drawn afresh for every step execution: two matrix legs of one job never share it
+  const a = read(min, env).runMarker;
+  const b = read(min, env).runMarker;
+  expect(a).toMatch(/^\[oaktree acme\/shop run 123\.3 job deploy step [0-9a-f]{8}\]$/);
+  expect(a).not.toBe(b);
+});

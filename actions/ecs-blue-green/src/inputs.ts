@@ -1,5 +1,7 @@
 import { ConfigurationError, Inputs, quote } from '@oaktree/action-kit';
 import { resolveRegion } from '@oaktree/aws';
+import { randomUUID } from 'node:crypto';
+import { runMarker } from './marker.js';
 
 export const ACTION = 'ecs-blue-green';
 
@@ -48,6 +50,8 @@ export interface Config {
   hooks: Map<HookEvent, string>;
   deploymentConfig?: string;
   description?: string;
+  /** Carried in every CreateDeployment's description, to recognise this step's own deployment. */
+  runMarker: string;
   /** undefined: the group's setting; [] : disabled. */
   autoRollbackEvents?: RollbackEvent[];
   waitFor: WaitFor;
@@ -83,8 +87,15 @@ function parseStatuses(text: string): SmokeTest['accept'] {
   return out;
 }
 
-/** Read and check every input. The only place that reads inputs. */
-export function readConfig(inputs = new Inputs(), env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Read and check every input. The only place that reads inputs (and the run's identity from the
+ * runner's GITHUB_* variables). `step` is drawn once per step execution.
+ */
+export function readConfig(
+  inputs = new Inputs(),
+  env: NodeJS.ProcessEnv = process.env,
+  step: string = randomUUID().slice(0, 8),
+): Config {
   const command = inputs.enum<Command>('command', ['deploy', 'continue', 'stop'], { default: 'deploy' })!;
   const cluster = inputs.requiredString('cluster', { expected: 'the ECS cluster name or ARN' });
   const service = inputs.requiredString('service', { expected: 'the ECS service name or ARN' });
@@ -205,6 +216,13 @@ export function readConfig(inputs = new Inputs(), env: NodeJS.ProcessEnv = proce
       expected: 'a deployment configuration name such as CodeDeployDefault.ECSAllAtOnce',
     }),
     description: inputs.string('description'),
+    runMarker: runMarker({
+      repository: env.GITHUB_REPOSITORY,
+      runId: env.GITHUB_RUN_ID,
+      attempt: env.GITHUB_RUN_ATTEMPT,
+      job: env.GITHUB_JOB,
+      step,
+    }),
     autoRollbackEvents,
     waitFor,
     timeoutMinutes: inputs.integer('timeout-minutes', { min: 1, max: 360 }),

@@ -1,11 +1,12 @@
 import { log, runStep } from '@oaktree/action-kit';
-import { explainAwsError } from '@oaktree/aws';
+import { createClient, explainAwsError } from '@oaktree/aws';
 import { ACTION } from './inputs.js';
-import { savedDeployment } from './state.js';
+import { savedDeployment } from './inflight.js';
 
 /**
- * Post step: when main was killed before it could stop its deployment (and on-cancel is rollback),
- * stop it now with rollback. Loads the SDK only when there is something to stop.
+ * Post step: a deployment main did not see to its end (killed, cancelled or timed out before its stop
+ * went through, or an AWS error ended the follow) is looked after here (see aftercare.ts). Loads the
+ * SDK only when there is something to look after.
  */
 await runStep(
   `${ACTION} (post)`,
@@ -21,12 +22,18 @@ await runStep(
       log.info(`post: main finished with deployment ${saved.deploymentId}; nothing to do`);
       return;
     }
-    if (saved.onCancel !== 'rollback') {
-      log.info(`post: deployment ${saved.deploymentId} was left running (on-cancel: leave)`);
-      return;
+    const [{ CodeDeployClient }, { attend, renderAftercare }] = await Promise.all([
+      import('@aws-sdk/client-codedeploy'),
+      import('./aftercare.js'),
+    ]);
+    const codedeploy = createClient(CodeDeployClient, { region: saved.region, action: ACTION });
+    let care: Awaited<ReturnType<typeof attend>> | undefined;
+    try {
+      care = await attend(saved, codedeploy, (line) => log.info(line));
+    } finally {
+      const failed = { lines: ['post could not look after it: see the step error'], action: 'none' as const };
+      renderAftercare(saved, care ?? failed).write();
     }
-    const { stopFromPost } = await import('./stop.js');
-    await stopFromPost(saved);
   },
   { explainers: [explainAwsError] },
 );

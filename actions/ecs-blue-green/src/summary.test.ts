@@ -90,3 +90,36 @@ test('command continue and command stop say what happened', () => {
   }).toString();
   expect(stopped).toContain('**⏹️ Deployment stopped with rollback (command: stop); rollback Succeeded**');
 });
+
+test('an AWS error mid-follow: the headline says so, the deployment left to post and the timeline seen so far', () => {
+  const md = renderSummary({
+    ...base,
+    status: 'InProgress',
+    outcome: 'aws-error',
+    adopted: true,
+    rollbackDeploymentId: undefined,
+    reasons: [],
+    ecs: undefined,
+    error: 'AccessDeniedException: not allowed',
+    left: 'main could not see deployment d-AAAAAAAAA to its end; the post step stops it with rollback',
+    timeline: [
+      { atMs: 0, text: "adopted deployment d-AAAAAAAAA created by this run's earlier attempt (reply lost)" },
+      { atMs: 5000, text: 'stopped following: AccessDeniedException: not allowed' },
+    ],
+  }).toString();
+  expect(md).toContain(
+    '**⚠️ Stopped following the deployment: AWS answered an error** — AccessDeniedException',
+  );
+  expect(md).toContain("Adopted deployment d-AAAAAAAAA created by this run's earlier attempt (reply lost)");
+  expect(md).toContain(
+    '⚠️ In flight: main could not see deployment d-AAAAAAAAA to its end; the post step stops it',
+  );
+  expect(md).toMatch(
+    /### Timeline[\s\S]*\| \+5s \| stopped following: AccessDeniedException: not allowed \|/,
+  );
+});
+
+test('a deployment with nothing seen yet still gets a timeline section saying so', () => {
+  const md = renderSummary({ ...base, outcome: 'cancelled', timeline: [], events: [] }).toString();
+  expect(md).toContain('### Timeline\n\nNothing seen of the deployment yet.');
+});

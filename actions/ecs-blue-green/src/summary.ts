@@ -11,6 +11,7 @@ const HEADLINE: Record<Report['outcome'], string> = {
   stopped: '⏹️ Deployment stopped',
   cancelled: '⏹️ Cancelled',
   'timed-out': '⌛ Timed out',
+  'aws-error': '⚠️ Stopped following the deployment: AWS answered an error',
   invalid: '❌ Not deployed',
 };
 
@@ -22,6 +23,12 @@ export function renderSummary(r: Report, builder = new SummaryBuilder()): Summar
       ? `⏹️ Deployment stopped with rollback (command: stop)${r.rollbackStatus ? `; rollback ${r.rollbackStatus}` : ''}`
       : HEADLINE[r.outcome];
   builder.paragraph(`**${headline}**${r.error ? ` — ${r.error}` : ''}`);
+  if (r.adopted && r.deploymentId)
+    builder.paragraph(
+      `Adopted deployment ${r.deploymentId} created by this run's earlier attempt (reply lost): ` +
+        `CreateDeployment's reply never arrived, and the deployment carries this step's run marker.`,
+    );
+  if (r.left) builder.paragraph(`⚠️ In flight: ${r.left}.`);
   const link = (text: string | undefined, url: string | undefined) =>
     text && url ? `[${text}](${url})` : text;
   builder.table(['', ''], [
@@ -51,12 +58,14 @@ export function renderSummary(r: Report, builder = new SummaryBuilder()): Summar
       }),
     );
   }
-  if (r.timeline.length) {
+  if (r.timeline.length || r.deploymentId) {
     builder.heading('Timeline', 3);
-    builder.table(
-      ['At', 'What'],
-      r.timeline.map((t) => [`+${formatDuration(t.atMs)}`, t.text.trim()]),
-    );
+    if (!r.timeline.length) builder.paragraph('Nothing seen of the deployment yet.');
+    else
+      builder.table(
+        ['At', 'What'],
+        r.timeline.map((t) => [`+${formatDuration(t.atMs)}`, t.text.trim()]),
+      );
   }
   if (r.reasons.length || r.ecs?.events.length || r.ecs?.stoppedTasks.length) {
     builder.heading('Why', 3);

@@ -287,7 +287,7 @@ test('one active deployment per group: DeploymentLimitExceededException names th
   const first = await deploy(cd);
   const err = await errorOf(deploy(cd));
   expect(err.name).toBe('DeploymentLimitExceededException');
-  expect(err.message).toContain(first);
+  expect(err.message).toBe(`The Deployment Group '${GROUP}' already has an active Deployment '${first}'`);
   // another group is not blocked
   await createGroup(cd, {}, 'other', 'worker');
   await deploy(cd, {}, 'other');

@@ -788,7 +788,8 @@ export class CodeDeployModel {
     const limit = (active: Deployment): never =>
       fail(
         'DeploymentLimitExceededException',
-        `The deployment group ${group.name} already has an active deployment (${active.id}).`,
+        // the shape AWS answers, which clients parse for the active deployment's id
+        `The Deployment Group '${group.name}' already has an active Deployment '${active.id}'`,
       );
     const activeBefore = this.activeIn(group);
     if (activeBefore) return limit(activeBefore);
