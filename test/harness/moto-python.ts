@@ -109,7 +109,8 @@ async function install(
   python: string,
   log: (line: string) => void,
 ): Promise<void> {
-  const where = relative(process.cwd(), venv) || venv;
+  const rel = relative(process.cwd(), venv);
+  const where = rel && !rel.startsWith('..') ? rel : venv;
   const t0 = Date.now();
   log(
     `[moto setup] ${base} cannot import moto.server: installing ${MOTO_REQUIREMENT} into ${where} (once; later runs reuse it)`,
