@@ -43,15 +43,23 @@ export function defaultCacheDir(): string {
 
 /** True when `python` runs and can import moto's server. */
 export function hasMoto(python: string): boolean {
-  return spawnSync(python, ['-c', 'import moto.server'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
+  const r = spawnSync(python, ['-c', 'import moto.server'], {
+    stdio: 'ignore',
+    timeout: 60_000,
+    env: process.env,
+  });
+  return r.status === 0;
 }
 
-function runs(python: string): boolean {
+/** Why `python` cannot build the venv (missing or too old), or undefined when it can. */
+function unusable(python: string): string | undefined {
   const r = spawnSync(python, ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)'], {
     stdio: 'ignore',
     timeout: 30_000,
+    env: process.env,
   });
-  return !r.error && r.status === 0;
+  if (r.error || (r.status !== 0 && r.status !== 1)) return 'not found';
+  return r.status === 1 ? 'is older than Python 3.9' : undefined;
 }
 
 const venvPython = (venv: string) =>
@@ -77,9 +85,10 @@ export async function provisionMotoPython(opts: MotoPythonOptions = {}): Promise
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   if (hasMoto(base)) return base;
-  if (!runs(base))
+  const why = unusable(base);
+  if (why)
     throw new Error(
-      `${base} not found: the end-to-end tests and the demo need Python 3.9 or later with venv (Debian/Ubuntu: apt-get install python3 python3-venv; macOS: brew install python), or PYTHON set to one`,
+      `${base} ${why}: the end-to-end tests and the demo need Python 3.9 or later with venv (Debian/Ubuntu: apt-get install python3 python3-venv; macOS: brew install python), or PYTHON set to one`,
     );
   const venv = join(cacheDir, 'moto-venv');
   const python = venvPython(venv);

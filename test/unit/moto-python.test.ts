@@ -11,7 +11,8 @@ import { MOTO_REQUIREMENT, provisionMotoPython } from '../harness/moto-python.js
 const FAKE = `#!/bin/sh
 here=$(cd "$(dirname "$0")/.." && pwd)
 case "$1" in
-  -c) case "$2" in *moto.server*) [ -f "$here/moto-installed" ] && exit 0; exit 1;; esac; exit 0;;
+  -c) case "$2" in *moto.server*) [ -f "$here/moto-installed" ] && exit 0; exit 1;; esac
+      [ -n "$FAKE_OLD" ] && exit 1; exit 0;;
   -m) case "$2" in
         venv) mkdir -p "$3/bin" && cp "$0" "$3/bin/python" && echo "venv $3" >> "$FAKE_LOG"; exit 0;;
         pip) shift 2; echo "Collecting moto"; echo "pip $*" >> "$FAKE_LOG"; sleep 0.3
@@ -43,6 +44,7 @@ beforeEach(() => {
 
 afterEach(() => {
   delete process.env.FAKE_PIP_FAIL;
+  delete process.env.FAKE_OLD;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -102,4 +104,12 @@ test('no python3 at all: one line saying what to install', async () => {
       `${missing} not found: the end-to-end tests and the demo need Python 3.9 or later with venv (Debian/Ubuntu: apt-get install python3 python3-venv; macOS: brew install python), or PYTHON set to one`,
     ),
   );
+});
+
+test('a python older than 3.9: one line saying so, nothing installed', async () => {
+  process.env.FAKE_OLD = '1';
+  await expect(provisionMotoPython({ base, cacheDir, log })).rejects.toThrow(
+    /^\S+python3 is older than Python 3\.9: the end-to-end tests and the demo need Python 3\.9 or later/,
+  );
+  expect(calls()).toEqual(['']);
 });
