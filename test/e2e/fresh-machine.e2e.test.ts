@@ -14,7 +14,7 @@ import { defaultCacheDir, hasMoto, MOTO_REQUIREMENT } from '../harness/moto-pyth
  * and PIP_NO_INDEX variables) at wheels repacked from it, since the package index may not be reachable
  * from CI; elsewhere pip uses its configured index. The harness code runs unchanged either way.
  */
-jest.setTimeout(5 * 60_000);
+jest.setTimeout(8 * 60_000);
 
 const hostPython = process.env.PYTHON ?? 'python3';
 const tsx = join(REPO_ROOT, 'node_modules/.bin/tsx');
@@ -76,7 +76,7 @@ function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 4 * 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 6 * 60_000);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
