@@ -128,7 +128,7 @@ async function install(
   const mk = await run(base, ['-m', 'venv', venv], log);
   if (mk.code !== 0)
     throw new Error(
-      /ensurepip|venv/i.test(mk.tail)
+      /ensurepip/i.test(mk.tail)
         ? `${base} cannot create a virtual environment: install python3-venv (Debian/Ubuntu: apt-get install python3-venv), or set PYTHON to a python3 that has moto[server] 5.2.1`
         : `could not create ${where} with ${base}: ${mk.tail}`,
     );
