@@ -164,7 +164,7 @@ function run(
       for (const line of d.toString().split(/\r?\n/)) {
         if (!line.trim()) continue;
         log(`[moto setup]   ${line}`);
-        if (/error|not found|no module/i.test(line)) tail = line.trim();
+        if (/error|not found|no module|ensurepip/i.test(line)) tail = line.trim();
       }
     };
     child.stdout.on('data', onData);

@@ -14,7 +14,8 @@ case "$1" in
   -c) case "$2" in *moto.server*) [ -f "$here/moto-installed" ] && exit 0; exit 1;; esac
       [ -n "$FAKE_OLD" ] && exit 1; exit 0;;
   -m) case "$2" in
-        venv) mkdir -p "$3/bin" && cp "$0" "$3/bin/python" && echo "venv $3" >> "$FAKE_LOG"; exit 0;;
+        venv) [ -n "$FAKE_NO_ENSUREPIP" ] && { echo "The virtual environment was not created successfully because ensurepip is not"; exit 1; }
+              mkdir -p "$3/bin" && cp "$0" "$3/bin/python" && echo "venv $3" >> "$FAKE_LOG"; exit 0;;
         pip) shift 2; echo "Collecting moto"; echo "pip $*" >> "$FAKE_LOG"; sleep 0.3
              [ -n "$FAKE_PIP_FAIL" ] && { echo "ERROR: No matching distribution found for moto" >&2; exit 1; }
              touch "$here/moto-installed"; exit 0;;
@@ -45,6 +46,7 @@ beforeEach(() => {
 afterEach(() => {
   delete process.env.FAKE_PIP_FAIL;
   delete process.env.FAKE_OLD;
+  delete process.env.FAKE_NO_ENSUREPIP;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -112,4 +114,14 @@ test('a python older than 3.9: one line saying so, nothing installed', async () 
     /^\S+python3 is older than Python 3\.9: the end-to-end tests and the demo need Python 3\.9 or later/,
   );
   expect(calls()).toEqual(['']);
+});
+
+test('a python without its venv module (Debian without python3-venv): one line saying what to install', async () => {
+  process.env.FAKE_NO_ENSUREPIP = '1';
+  await expect(provisionMotoPython({ base, cacheDir, log })).rejects.toThrow(
+    new Error(
+      `${base} cannot create a virtual environment: install python3-venv (Debian/Ubuntu: apt-get install python3-venv), or set PYTHON to a python3 that has moto[server] 5.2.1`,
+    ),
+  );
+  expect(existsSync(join(cacheDir, 'moto-venv.lock'))).toBe(false);
 });
