@@ -9,7 +9,7 @@ let current: MotoServer | undefined;
 export function useMoto(): void {
   beforeAll(async () => {
     current = await startMoto({ maxSeconds: 1800 });
-  }, 60_000);
+  }, 20 * 60_000); // the first run on a machine without moto installs it (moto-python.ts)
   beforeEach(async () => {
     await current?.reset();
   });

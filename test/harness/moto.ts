@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { motoPython } from './moto-python.js';
 import { freePort, retry } from './net.js';
 
 const LAUNCHER = fileURLToPath(new URL('./moto_launcher.py', import.meta.url));
@@ -13,7 +14,7 @@ export interface MotoServer {
 
 const INSTALL_HINT = 'moto_server is not available: pip install "moto[server]"';
 
-/** Fails with one line when moto is not installed. */
+/** Fails with one line when `python` cannot import moto (startMoto installs it instead: see moto-python.ts). */
 export function assertMotoInstalled(python = process.env.PYTHON ?? 'python3'): void {
   const r = spawnSync(python, ['-c', 'import moto.server'], { stdio: 'ignore' });
   if (r.status !== 0) throw new Error(INSTALL_HINT);
@@ -21,13 +22,13 @@ export function assertMotoInstalled(python = process.env.PYTHON ?? 'python3'): v
 
 /**
  * Start moto on a free 127.0.0.1 port. The server stops when this process exits or after
- * `maxSeconds`, whichever is first; `stop()` ends it at once.
+ * `maxSeconds`, whichever is first; `stop()` ends it at once. On first use without moto, the pinned
+ * moto is installed into the project's venv first (motoPython).
  */
 export async function startMoto(
   opts: { maxSeconds?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<MotoServer> {
-  const python = process.env.PYTHON ?? 'python3';
-  assertMotoInstalled(python);
+  const python = await motoPython();
   let lastErr: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();

@@ -11,7 +11,10 @@ import time
 try:
     from moto.server import ThreadedMotoServer
 except ImportError:
-    sys.stderr.write('moto is not installed: pip install "moto[server]"\n')
+    sys.stderr.write(
+        "%s cannot import moto.server: the harness (moto-python.ts) installs moto[server]==5.2.1\n"
+        % sys.executable
+    )
     sys.exit(3)
 
 port, parent, max_seconds = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
