@@ -19,6 +19,7 @@ import {
   type Classified,
 } from './discover.js';
 import { bundleDir, resolveEngine } from './engine.js';
+import { WorkBudget } from './limits.js';
 import { GitHub } from './github.js';
 import type { GuardConfig } from './inputs.js';
 import { publishChecks, publishComment } from './publish.js';
@@ -155,7 +156,8 @@ export async function execute(config: GuardConfig, hooks: ExecuteHooks = {}): Pr
         }
       }
     }
-    const classified: Classified[] = candidates.map((f) => classify(f, explicit));
+    const budget = new WorkBudget();
+    const classified: Classified[] = candidates.map((f) => classify(f, explicit, { workspace: ws, budget }));
     const byRepoPath = new Map(classified.map((c) => [repoPath(ws, c.file), c]));
     const out = await log.group(`cfn-guard validate (${classified.length} file(s))`, async () => {
       const r = await validate({

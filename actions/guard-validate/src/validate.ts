@@ -182,30 +182,18 @@ export async function validate(input: ValidateInput): Promise<ValidateOutput> {
   for (const f of input.files) {
     if (f.kind === 'skipped') skipped.push({ file: repoPath(input.workspace, f.file), reason: f.reason });
     else if (f.kind === 'broken') {
-      const file = repoPath(input.workspace, f.file);
-      findings.push({
-        kind: 'template-error',
-        file,
-        line: f.line,
-        column: f.column,
-        exact: true,
-        rule: 'template-parse-error',
-        ruleId: 'guard/template-parse-error',
-        severity: 'high',
-        title: 'Template does not parse',
-        message: `${file} does not parse: ${f.message}`,
-        fingerprint: fingerprint(file, 'template-parse-error'),
-      });
+      findings.push(brokenFinding(repoPath(input.workspace, f.file), f));
     } else evaluated.push(f);
   }
 
-  // Guard reads a UTF-8 BOM as part of the first key and then skips every rule (a silent pass):
-  // hand it a copy without the BOM. Lines and columns do not move.
+  // Guard reads a UTF-8 BOM as part of the first key and then skips every rule, and it passes a
+  // symbolic link without reading it (silent passes both): hand it a plain copy of the text we
+  // parsed, without the BOM. Lines and columns do not move.
   const engineName = new Map<string, Evaluated>();
   let bomDir: string | undefined;
   const enginePath = (f: Evaluated): string => {
-    if (f.text.charCodeAt(0) !== 0xfeff) return f.file;
-    bomDir ??= mkdtempSync(join(input.tempDir, 'guard-nobom-'));
+    if (f.text.charCodeAt(0) !== 0xfeff && !f.real) return f.file;
+    bomDir ??= mkdtempSync(join(input.tempDir, 'guard-copy-'));
     const dir = join(bomDir, String(engineName.size));
     mkdirSync(dir, { recursive: true });
     const copy = join(dir, basename(f.file));
@@ -442,6 +430,30 @@ export function stablePath(f: Evaluated, pointer: string, resource: string | und
   if (f.kind !== 'plan' || resource === undefined) return pointer;
   const m = /^\/resource_changes\/\d+(?=\/|$)/.exec(pointer);
   return m ? `resource_changes[${resource}]${pointer.slice(m[0].length)}` : pointer;
+}
+
+const BROKEN = {
+  parse: { rule: 'template-parse-error', title: 'Template does not parse', verb: 'does not parse' },
+  limit: { rule: 'template-limit', title: 'Template over a safety limit', verb: 'was not checked' },
+  symlink: { rule: 'template-symlink', title: 'Symbolic link refused', verb: 'was not checked' },
+} as const;
+
+/** A data file we could not evaluate: one template-error finding at it, naming why. */
+export function brokenFinding(file: string, f: Extract<Classified, { kind: 'broken' }>): Finding {
+  const b = BROKEN[f.why ?? 'parse'];
+  return {
+    kind: 'template-error',
+    file,
+    line: f.line,
+    column: f.column,
+    exact: true,
+    rule: b.rule,
+    ruleId: `guard/${b.rule}`,
+    severity: 'high',
+    title: b.title,
+    message: `${file} ${b.verb}: ${f.message}`,
+    fingerprint: fingerprint(file, b.rule),
+  };
 }
 
 /** A high-severity error finding at a file, at the engine's line and column when it gave them. */
