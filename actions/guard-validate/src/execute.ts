@@ -27,6 +27,7 @@ import {
   SARIF_MAX_RESULTS,
   commandAnnotations,
   gateFails,
+  gateViolations,
   jobSummary,
   jsonReport,
   sarif,
@@ -206,7 +207,7 @@ export async function execute(config: GuardConfig, hooks: ExecuteHooks = {}): Pr
   mkdirSync(dirname(reportPath), { recursive: true });
   writeFileSync(reportPath, JSON.stringify(jsonReport(findings, facts), null, 2));
   setOutputs({
-    violations: String(t.violations),
+    violations: String(gateViolations(findings, config.failOn)),
     'files-scanned': String(facts.filesScanned),
     'rules-evaluated': String(facts.rulesEvaluated),
     passed: String(facts.passed),

@@ -39,6 +39,18 @@ export function totals(findings: Finding[]): Totals {
   return { violations, errors, suppressed, baselined, bySeverity };
 }
 
+/**
+ * The `violations` output: findings at or above the gate (fail-on) that are not suppressed or
+ * baselined, failed expectations in test mode. With `any` or `never` every such finding counts.
+ */
+export function gateViolations(findings: Finding[], failOn: FailOn): number {
+  const min = failOn === 'any' || failOn === 'never' ? -1 : SEVERITY_RANK[failOn];
+  return findings.filter(
+    (f) =>
+      active(f) && (f.kind === 'violation' || f.kind === 'test-failure') && SEVERITY_RANK[f.severity] >= min,
+  ).length;
+}
+
 /** Does the gate fail? Parse and engine errors fail it unless fail-on is never. */
 export function gateFails(findings: Finding[], failOn: FailOn): boolean {
   if (failOn === 'never') return false;
