@@ -102,7 +102,10 @@ export async function execute(config: GuardConfig, hooks: ExecuteHooks = {}): Pr
 
   const sarifPath = resolve(ws, config.sarifFile);
   const reportPath = resolve(ws, config.reportFile);
-  const gh = config.token && ctx.repo ? new GitHub({ apiUrl: ctx.apiUrl, token: config.token }) : undefined;
+  const gh =
+    config.token && ctx.repo
+      ? await GitHub.create({ apiUrl: ctx.apiUrl, token: config.token, onWait: (l) => log.info(l) })
+      : undefined;
 
   let findings: Finding[] = [];
   let facts: RunFacts;

@@ -329,7 +329,7 @@ test('changed-files-only: PR files are read 100 per page and only changed files 
   expect(run.main.exitCode).toBe(1);
   const pages = gh.calls
     .filter((c) => c.path.endsWith('/pulls/7/files'))
-    .map((c) => [c.query.page, c.query.per_page]);
+    .map((c) => [c.query.page ?? '1', c.query.per_page]); // page 1, then the Link header's next pages
   expect(pages).toEqual([
     ['1', '100'],
     ['2', '100'],
