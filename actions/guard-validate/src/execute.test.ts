@@ -46,6 +46,7 @@ function config(over: Partial<GuardConfig> = {}): GuardConfig {
     prComment: false,
     changedFilesOnly: false,
     sarifFile: 'out.sarif',
+    sarifCategory: 'guard-validate/',
     reportFile: 'report.json',
     token: 't',
     cfnGuardPath: ENGINE,

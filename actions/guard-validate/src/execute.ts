@@ -202,7 +202,10 @@ export async function execute(config: GuardConfig, hooks: ExecuteHooks = {}): Pr
 
   // Files first, so they exist whatever happens to the GitHub calls.
   mkdirSync(dirname(sarifPath), { recursive: true });
-  writeFileSync(sarifPath, JSON.stringify(sarif(findings, { srcRoot: ws }), null, 2));
+  writeFileSync(
+    sarifPath,
+    JSON.stringify(sarif(findings, { srcRoot: ws, category: config.sarifCategory }), null, 2),
+  );
   if (findings.length > SARIF_MAX_RESULTS)
     log.warning(
       `guard-validate: ${findings.length} findings; the SARIF log keeps the ${SARIF_MAX_RESULTS} most severe (code scanning's limit per run), the report file has all`,

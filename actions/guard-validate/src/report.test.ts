@@ -80,6 +80,9 @@ test('SARIF: one rule per id with the highest severity, suppressions marked, sta
   expect(run.results[2].suppressions[0].kind).toBe('inSource');
   expect(run.results[0].partialFingerprints).toEqual({ 'guardFinding/v1': 'fp0' });
   expect(run.results[0].locations[0].physicalLocation.region).toEqual({ startLine: 10, startColumn: 5 });
+  expect(run.automationDetails).toEqual({ id: 'guard-validate/' });
+  const other = sarif([finding(0)], { category: 'guard-validate/network/' }) as any;
+  expect(other.runs[0].automationDetails).toEqual({ id: 'guard-validate/network/' });
 });
 
 test('check annotations: required fields, suppressed ones left out', () => {

@@ -110,7 +110,7 @@ export function commandAnnotations(findings: Finding[]): Annotation[] {
 
 export function sarif(
   findings: Finding[],
-  opts: { toolVersion?: string; informationUri?: string; srcRoot?: string } = {},
+  opts: { toolVersion?: string; informationUri?: string; srcRoot?: string; category?: string } = {},
 ): unknown {
   const rules = new Map<string, { f: Finding; severity: Severity }>();
   for (const f of findings) {
@@ -159,7 +159,8 @@ export function sarif(
             }),
           },
         },
-        automationDetails: { id: 'guard-validate/' },
+        // code scanning's category: two uploads with different ids in one job do not replace each other
+        automationDetails: { id: opts.category ?? 'guard-validate/' },
         results: ordered(findings)
           .slice(0, SARIF_MAX_RESULTS)
           .map((f) => ({
