@@ -56,6 +56,8 @@ export class Oracle {
     const segs = pointer.split('/').slice(1);
     let node: unknown = this.doc.contents;
     let at = this.pos((node as Node | null)?.range?.[0] ?? 0);
+    // where the current node's short-form tag is written (`!GetAtt X.Arn` stands for a list there)
+    let tagAt: number | undefined;
     let i = 0;
     while (i < segs.length) {
       const seg = segs[i]!;
@@ -63,7 +65,10 @@ export class Oracle {
       if (tag && (seg === tag || seg === `Fn::${tag}`)) {
         // `!Ref X` is { Ref: X } to Guard: the segment names the tag, the place stays
         i++;
-        if (tag === 'GetAtt' && isScalar(node) && /^\d+$/.test(segs[i] ?? '')) i++;
+        if (tag === 'GetAtt' && isScalar(node) && /^\d+$/.test(segs[i] ?? '')) {
+          at = this.pos(tagAt ?? (node as Node).range![0]);
+          i++;
+        }
         continue;
       }
       if (isMap(node)) {
@@ -76,6 +81,10 @@ export class Oracle {
         if (!hit || !isPair(hit.pair)) break;
         const key = hit.pair.key as Node;
         at = this.pos(key.range![0]);
+        const cst = (node as { srcToken?: Tokenish }).srcToken?.items?.[
+          node.items.indexOf(hit.pair as never)
+        ];
+        tagAt = tagOffset(cst?.sep);
         node = hit.pair.value;
         i += hit.used;
         continue;
@@ -85,7 +94,8 @@ export class Oracle {
         const item = node.items[k] as Node | undefined;
         if (!item) break;
         const cst = (node as { srcToken?: Tokenish }).srcToken?.items?.[k];
-        at = this.pos(tagOffset(cst?.start) ?? item.range![0]);
+        tagAt = tagOffset(cst?.start);
+        at = this.pos(tagAt ?? item.range![0]);
         node = item;
         i++;
         continue;
