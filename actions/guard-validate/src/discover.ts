@@ -99,7 +99,7 @@ export async function expand(
   opts: { workspace: string; extensions: string[]; input: string },
 ): Promise<string[]> {
   const out = new Set<string>();
-  let all: string[] | undefined;
+  const walked = new Map<string, string[]>();
   for (const entry of entries) {
     const abs = resolve(opts.workspace, entry);
     let found: string[] = [];
@@ -107,9 +107,13 @@ export async function expand(
       if (statSync(abs).isDirectory()) found = walk(abs, opts.extensions);
       else found = [abs];
     } else if (isGlob(entry)) {
-      const re = globToRegExp(entry.replace(/^\.\//, '').split(sep).join('/'));
-      all ??= walk(opts.workspace, opts.extensions, { dot: true });
-      found = all.filter((f) => re.test(repoPath(opts.workspace, f)));
+      // walk from the pattern's fixed leading directories (`../shared/*.guard`, `/abs/**/x.yaml` too)
+      const segs = entry.split(sep).join('/').split('/');
+      const firstGlob = segs.findIndex(isGlob);
+      const base = resolve(opts.workspace, segs.slice(0, firstGlob).join('/') || '.');
+      const re = globToRegExp(segs.slice(firstGlob).join('/'));
+      if (!walked.has(base)) walked.set(base, walk(base, opts.extensions, { dot: true }));
+      found = walked.get(base)!.filter((f) => re.test(relative(base, f).split(sep).join('/')));
     }
     if (found.length === 0)
       throw new ConfigurationError(

@@ -115,4 +115,26 @@ test('globs match like before: **, *, braces, classes', async () => {
   expect(
     rel(await expand(['infra/*.yaml'], { workspace: dir, extensions: ['yaml'], input: 'data' })),
   ).toEqual(['infra/a.yaml']);
+  expect(
+    rel(await expand(['./infra/**/b.yaml'], { workspace: dir, extensions: ['yaml'], input: 'data' })),
+  ).toEqual(['infra/deep/b.yaml']);
+  // absolute patterns and patterns above the workspace walk from their fixed directories
+  expect(
+    rel(
+      await expand([`${dir}/infra/deep/*.yaml`], {
+        workspace: join(dir, 'infra'),
+        extensions: ['yaml'],
+        input: 'data',
+      }),
+    ),
+  ).toEqual(['infra/deep/b.yaml']);
+  expect(
+    rel(
+      await expand(['../*.yaml'], {
+        workspace: join(dir, 'infra/deep'),
+        extensions: ['yaml'],
+        input: 'data',
+      }),
+    ),
+  ).toEqual(['infra/a.yaml']);
 });
