@@ -1,4 +1,12 @@
-import { commentBody, gateFails, jobSummary, sarif, totals, type RunFacts } from './report.js';
+import {
+  commentBody,
+  gateFails,
+  gateViolations,
+  jobSummary,
+  sarif,
+  totals,
+  type RunFacts,
+} from './report.js';
 import { checkAnnotations } from './publish.js';
 import type { Finding } from './validate.js';
 
@@ -45,6 +53,18 @@ test('gating by severity; errors fail unless never', () => {
     errors: 1,
     suppressed: 1,
   });
+});
+
+test('the violations output counts findings at or above the gate; every failed expectation in test mode', () => {
+  const all = [0, 1, 2, 3].map((i) => finding(i)); // critical, high, medium, low
+  expect(gateViolations(all, 'high')).toBe(2);
+  expect(gateViolations(all, 'medium')).toBe(3);
+  expect(gateViolations(all, 'any')).toBe(4);
+  expect(gateViolations(all, 'never')).toBe(4);
+  expect(gateViolations([...all, finding(4, { suppressed: 'baseline' })], 'critical')).toBe(1);
+  // errors fail the gate but are not violations
+  expect(gateViolations([finding(5, { kind: 'template-error' })], 'any')).toBe(0);
+  expect(gateViolations([finding(6, { kind: 'test-failure', severity: 'high' })], 'critical')).toBe(1);
 });
 
 test('job summary stays within the limit with thousands of findings and says what it left out', () => {

@@ -47,7 +47,8 @@ export function gateViolations(findings: Finding[], failOn: FailOn): number {
   const min = failOn === 'any' || failOn === 'never' ? -1 : SEVERITY_RANK[failOn];
   return findings.filter(
     (f) =>
-      active(f) && (f.kind === 'violation' || f.kind === 'test-failure') && SEVERITY_RANK[f.severity] >= min,
+      active(f) &&
+      (f.kind === 'test-failure' || (f.kind === 'violation' && SEVERITY_RANK[f.severity] >= min)),
   ).length;
 }
 
