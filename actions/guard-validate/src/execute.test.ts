@@ -46,6 +46,7 @@ function config(over: Partial<GuardConfig> = {}): GuardConfig {
     prComment: false,
     changedFilesOnly: false,
     sarifFile: 'out.sarif',
+    sarifCategory: 'guard-validate/',
     reportFile: 'report.json',
     token: 't',
     cfnGuardPath: ENGINE,
@@ -81,7 +82,7 @@ test('changed-files-only: when the pull request files cannot be listed, one warn
   } finally {
     log.setCommandWriter(prev);
   }
-  expect(gh.requests).toEqual(['GET /repos/o/r/pulls/7/files?per_page=100&page=1']);
+  expect(gh.requests).toEqual(['GET /repos/o/r/pulls/7/files?per_page=100']);
   const warnings = lines.filter((l) => l.startsWith('::warning'));
   expect(warnings).toEqual([
     expect.stringMatching(

@@ -19,6 +19,7 @@ import {
   type Classified,
 } from './discover.js';
 import { bundleDir, resolveEngine } from './engine.js';
+import { WorkBudget } from './limits.js';
 import { GitHub } from './github.js';
 import type { GuardConfig } from './inputs.js';
 import { publishChecks, publishComment } from './publish.js';
@@ -26,6 +27,7 @@ import {
   SARIF_MAX_RESULTS,
   commandAnnotations,
   gateFails,
+  gateViolations,
   jobSummary,
   jsonReport,
   sarif,
@@ -100,7 +102,10 @@ export async function execute(config: GuardConfig, hooks: ExecuteHooks = {}): Pr
 
   const sarifPath = resolve(ws, config.sarifFile);
   const reportPath = resolve(ws, config.reportFile);
-  const gh = config.token && ctx.repo ? new GitHub({ apiUrl: ctx.apiUrl, token: config.token }) : undefined;
+  const gh =
+    config.token && ctx.repo
+      ? await GitHub.create({ apiUrl: ctx.apiUrl, token: config.token, onWait: (l) => log.info(l) })
+      : undefined;
 
   let findings: Finding[] = [];
   let facts: RunFacts;
@@ -155,7 +160,8 @@ export async function execute(config: GuardConfig, hooks: ExecuteHooks = {}): Pr
         }
       }
     }
-    const classified: Classified[] = candidates.map((f) => classify(f, explicit));
+    const budget = new WorkBudget();
+    const classified: Classified[] = candidates.map((f) => classify(f, explicit, { workspace: ws, budget }));
     const byRepoPath = new Map(classified.map((c) => [repoPath(ws, c.file), c]));
     const out = await log.group(`cfn-guard validate (${classified.length} file(s))`, async () => {
       const r = await validate({
@@ -196,7 +202,10 @@ export async function execute(config: GuardConfig, hooks: ExecuteHooks = {}): Pr
 
   // Files first, so they exist whatever happens to the GitHub calls.
   mkdirSync(dirname(sarifPath), { recursive: true });
-  writeFileSync(sarifPath, JSON.stringify(sarif(findings, { srcRoot: ws }), null, 2));
+  writeFileSync(
+    sarifPath,
+    JSON.stringify(sarif(findings, { srcRoot: ws, category: config.sarifCategory }), null, 2),
+  );
   if (findings.length > SARIF_MAX_RESULTS)
     log.warning(
       `guard-validate: ${findings.length} findings; the SARIF log keeps the ${SARIF_MAX_RESULTS} most severe (code scanning's limit per run), the report file has all`,
@@ -204,7 +213,7 @@ export async function execute(config: GuardConfig, hooks: ExecuteHooks = {}): Pr
   mkdirSync(dirname(reportPath), { recursive: true });
   writeFileSync(reportPath, JSON.stringify(jsonReport(findings, facts), null, 2));
   setOutputs({
-    violations: String(t.violations),
+    violations: String(gateViolations(findings, config.failOn)),
     'files-scanned': String(facts.filesScanned),
     'rules-evaluated': String(facts.rulesEvaluated),
     passed: String(facts.passed),

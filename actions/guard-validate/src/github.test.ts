@@ -1,24 +1,34 @@
+import { createServer } from 'node:net';
 import { startGitHubFake, type GitHubFake } from '../../../test/emulators/github/server.js';
 import { GitHub, GitHubError } from './github.js';
+import { retryPlan } from './github-retry.js';
 
 let fake: GitHubFake;
 afterEach(async () => {
-  await fake.close();
+  await fake?.close();
 });
 
-test('pull request files: 100 per page, at most 3,000, removed files left out', async () => {
+test('pull request files: followed by Link 100 per page, at most 3,000, removed files left out', async () => {
   fake = await startGitHubFake({ prFiles: Array.from({ length: 3050 }, (_, i) => `f${i}.yaml`) });
-  const gh = new GitHub({ apiUrl: fake.url, token: 't' });
+  const gh = await GitHub.create({ apiUrl: fake.url, token: 't' });
   const r = await gh.pullRequestFiles('o/r', 5);
   expect(r.files).toHaveLength(3000);
   expect(r.truncated).toBe(true);
-  expect(fake.calls.map((c) => c.query.page)).toEqual(Array.from({ length: 30 }, (_, i) => String(i + 1)));
+  expect(fake.calls.map((c) => c.query.page ?? '1')).toEqual(
+    Array.from({ length: 30 }, (_, i) => String(i + 1)),
+  );
+  // a short list is one page, not truncated
+  await fake.close();
+  fake = await startGitHubFake({ prFiles: ['a.yaml', 'b.yaml'] });
+  const small = await (await GitHub.create({ apiUrl: fake.url, token: 't' })).pullRequestFiles('o/r', 5);
+  expect(small).toEqual({ files: ['a.yaml', 'b.yaml'], truncated: false });
+  expect(fake.calls).toHaveLength(1);
 });
 
-test('our comment is found past the first page by its marker and updated in place', async () => {
+test('our comment is found past the first page by its marker AND its author, and updated in place', async () => {
   const bodies = Array.from({ length: 150 }, (_, i) => (i === 120 ? '<!-- marker -->\nold' : `chatter ${i}`));
   fake = await startGitHubFake({ comments: { 9: bodies } });
-  const gh = new GitHub({ apiUrl: fake.url, token: 't' });
+  const gh = await GitHub.create({ apiUrl: fake.url, token: 't' });
   expect(await gh.upsertComment('o/r', 9, '<!-- marker -->', '<!-- marker -->\nnew')).toBe('updated');
   expect(fake.comments.filter((c) => c.body.includes('<!-- marker -->'))).toEqual([
     expect.objectContaining({ body: '<!-- marker -->\nnew' }),
@@ -26,16 +36,85 @@ test('our comment is found past the first page by its marker and updated in plac
   expect(await gh.upsertComment('o/r', 10, '<!-- marker -->', '<!-- marker -->\nfirst')).toBe('created');
 });
 
+test("a comment by someone else that carries our marker is left alone; a personal token's own is found via GET /user", async () => {
+  fake = await startGitHubFake({
+    comments: { 9: [{ body: 'quoting <!-- marker --> here', user: 'mallory' }] },
+  });
+  const gh = await GitHub.create({ apiUrl: fake.url, token: 't' });
+  expect(await gh.upsertComment('o/r', 9, '<!-- marker -->', '<!-- marker -->\nours')).toBe('created');
+  expect(fake.comments.map((c) => [c.user, c.body])).toEqual([
+    ['mallory', 'quoting <!-- marker --> here'],
+    ['github-actions[bot]', '<!-- marker -->\nours'],
+  ]);
+  await fake.close();
+  fake = await startGitHubFake({
+    viewer: 'deploy-bot',
+    comments: { 9: [{ body: '<!-- marker -->\nold', user: 'deploy-bot' }] },
+  });
+  const pat = await GitHub.create({ apiUrl: fake.url, token: 't' });
+  expect(await pat.upsertComment('o/r', 9, '<!-- marker -->', '<!-- marker -->\nnew')).toBe('updated');
+  expect(fake.comments).toEqual([
+    expect.objectContaining({ user: 'deploy-bot', body: '<!-- marker -->\nnew' }),
+  ]);
+});
+
 test('403 surfaces as a GitHubError with the status; 5xx is retried', async () => {
   fake = await startGitHubFake({ forbid: ['checks'] });
-  const gh = new GitHub({ apiUrl: fake.url, token: 't' });
+  const gh = await GitHub.create({ apiUrl: fake.url, token: 't', retry: { baseDelayMs: 10 } });
   await expect(gh.createCheckRun('o/r', { name: 'x', head_sha: 'y' })).rejects.toMatchObject({
     status: 403,
     message: expect.stringContaining('Resource not accessible by integration'),
   });
+  expect(fake.calls).toHaveLength(1); // a plain 403 is not retried
   fake.forbid.clear();
   fake.broken.add('checks');
   const err = await gh.createCheckRun('o/r', { name: 'x', head_sha: 'y' }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(GitHubError);
   expect(fake.calls.filter((c) => c.status === 500)).toHaveLength(3);
+});
+
+test('a connection that is refused is retried, then fails as status 0', async () => {
+  // a port nothing listens on
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  const waits: string[] = [];
+  const gh = await GitHub.create({
+    apiUrl: `http://127.0.0.1:${port}`,
+    token: 't',
+    retry: { baseDelayMs: 10 },
+    onWait: (l) => waits.push(l),
+  });
+  await expect(gh.createCheckRun('o/r', { name: 'x', head_sha: 'y' })).rejects.toMatchObject({ status: 0 });
+  expect(waits).toHaveLength(2);
+  expect(waits[0]).toMatch(/no answer/);
+});
+
+test('retry plans: retry-after, primary reset, secondary without headers, limits', () => {
+  const at = { attempt: 0, elapsedMs: 0, now: 1_000_000 };
+  expect(retryPlan({ status: 403, headers: { 'retry-after': '2' }, message: 'x' }, at)).toMatchObject({
+    waitMs: 2000,
+  });
+  expect(
+    retryPlan(
+      { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1010' }, message: '' },
+      at,
+    ),
+  ).toMatchObject({ waitMs: 11_000 });
+  expect(
+    retryPlan({ status: 403, headers: {}, message: 'You have exceeded a secondary rate limit' }, at),
+  ).toMatchObject({
+    waitMs: 60_000,
+  });
+  expect(
+    retryPlan({ status: 403, headers: {}, message: 'Resource not accessible by integration' }, at),
+  ).toBeUndefined();
+  expect(retryPlan({ status: 422, headers: {}, message: '' }, at)).toBeUndefined();
+  // too long to wait, or too many tries
+  expect(retryPlan({ status: 429, headers: { 'retry-after': '3600' }, message: '' }, at)).toBeUndefined();
+  expect(retryPlan({ status: 502, headers: {}, message: '' }, { ...at, attempt: 2 })).toBeUndefined();
+  expect(retryPlan({ status: 502, headers: {}, message: '' }, { ...at, attempt: 1 })).toMatchObject({
+    waitMs: 1000,
+  });
 });

@@ -23,6 +23,8 @@ export interface GuardConfig {
   changedFilesOnly: boolean;
   baseline?: string;
   sarifFile: string;
+  /** SARIF `automationDetails.id` (the code scanning category), ending in `/`. */
+  sarifCategory: string;
   reportFile: string;
   token?: string;
   cfnGuardPath?: string;
@@ -64,6 +66,11 @@ export function readConfig(inputs = new Inputs()): GuardConfig {
   const prComment = inputs.has('pr-comment') ? inputs.boolean('pr-comment', { default: true }) : undefined;
   const sarifFile = inputs.string('sarif-file', { default: 'guard-results.sarif' })!;
   const reportFile = inputs.string('report-file', { default: 'guard-report.json' })!;
+  const category = inputs.string('category', {
+    default: 'guard-validate',
+    pattern: /^[A-Za-z0-9._:/-]{1,200}$/,
+    expected: 'letters, digits and . _ : / - (for example guard-validate/network)',
+  })!;
   return {
     mode,
     rules,
@@ -75,6 +82,7 @@ export function readConfig(inputs = new Inputs()): GuardConfig {
     changedFilesOnly: inputs.boolean('changed-files-only', { default: false }),
     baseline: inputs.string('baseline'),
     sarifFile,
+    sarifCategory: category.endsWith('/') ? category : `${category}/`,
     reportFile,
     token: inputs.secret('token'),
     cfnGuardPath: inputs.string('cfn-guard-path'),

@@ -1,4 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { TemplateLimitError, WorkBudget } from './limits.js';
 
 /**
  * A position-keeping parse of a template (YAML with CloudFormation short-form tags, or JSON), so
@@ -63,20 +64,62 @@ export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/**
+ * Counts the nodes of one file against its budget (per file, and the run's total), and checks the
+ * nesting depth. `alias` tells an alias bomb from a merely big file.
+ */
+class Counter {
+  nodes = 0;
+  aliasNodes = 0;
+  constructor(private readonly budget: WorkBudget) {}
+  node(depth: number, alias: boolean, at: () => Pos): void {
+    const b = this.budget;
+    if (depth > b.depth)
+      throw limitAt('nesting depth', `nested deeper than ${b.depth} levels (the nesting depth limit)`, at());
+    if (alias && ++this.aliasNodes > b.aliasNodes)
+      throw limitAt(
+        'alias expansion',
+        `YAML aliases expand to more than ${b.aliasNodes.toLocaleString('en-US')} values (the alias expansion limit)`,
+        at(),
+      );
+    if (++this.nodes > b.perFile)
+      throw limitAt(
+        'nodes per file',
+        `more than ${b.perFile.toLocaleString('en-US')} values (the per-file node limit)`,
+        at(),
+      );
+    if (b.used + this.nodes > b.total)
+      throw limitAt(
+        'total work',
+        `the run's files together exceed ${b.total.toLocaleString('en-US')} values (the total work limit); this file was not checked`,
+        at(),
+      );
+  }
+  commit(): void {
+    this.budget.used += this.nodes;
+  }
+}
+
+function limitAt(limit: TemplateLimitError['limit'], message: string, at: Pos): TemplateLimitError {
+  return new TemplateLimitError(limit, message, at.line, at.column);
+}
+
+const STACK = /Maximum call stack size exceeded/;
+
 /** JSON when the first significant character opens an object or array, YAML otherwise. */
-export function parseTemplate(raw: string, fileName = ''): ParsedFile {
+export function parseTemplate(raw: string, fileName = '', budget = new WorkBudget()): ParsedFile {
   const text = stripBom(raw);
   const first = /\S/.exec(text)?.[0];
   const jsonByName = /\.(json|jsn)$/i.test(fileName);
   if (first === '{' || (first === '[' && jsonByName)) {
     try {
-      return parseJsonWithPositions(text);
+      return parseJsonWithPositions(text, budget);
     } catch (err) {
       // JSON is YAML too (nearly): fall through only for files not named .json
       if (jsonByName || !(err instanceof TemplateParseError)) throw err;
     }
   }
-  return parseYamlWithPositions(text);
+  return parseYamlWithPositions(text, budget);
 }
 
 // ---------------------------------------------------------------- YAML
@@ -92,12 +135,20 @@ function longForm(tag: string, value: unknown): unknown {
   return { [`Fn::${name}`]: value };
 }
 
-export function parseYamlWithPositions(text: string): ParsedFile {
+export function parseYamlWithPositions(text: string, budget = new WorkBudget()): ParsedFile {
   const lines = new Lines(text);
+  const tooDeep = (line = 1, column = 1) =>
+    new TemplateLimitError(
+      'nesting depth',
+      `nested too deeply to parse (the nesting depth limit is ${budget.depth} levels)`,
+      line,
+      column,
+    );
   let doc: Document;
   try {
     doc = parseDocument(text, { prettyErrors: true, strict: false, uniqueKeys: true, merge: false });
   } catch (err) {
+    if (STACK.test((err as Error).message)) throw tooDeep();
     throw new TemplateParseError((err as Error).message, 1, 1);
   }
   const err = doc.errors[0];
@@ -105,12 +156,15 @@ export function parseYamlWithPositions(text: string): ParsedFile {
     const lp = err.linePos?.[0] ?? lines.at(err.pos[0]);
     const line = 'line' in lp ? lp.line : 1;
     const col = 'col' in lp ? lp.col : 'column' in lp ? (lp as Pos).column : 1;
+    if (STACK.test(err.message)) throw tooDeep(line, col);
     throw new TemplateParseError(err.message.split('\n')[0]!, line, col);
   }
-  const convert = (node: unknown): PNode => {
-    if (isAlias(node)) return convert(node.resolve(doc));
+  const counter = new Counter(budget);
+  const convert = (node: unknown, depth = 0, alias = false): PNode => {
+    if (isAlias(node)) return convert(node.resolve(doc), depth, true);
     const n = node as Node | null;
     let start = n?.range?.[0] ?? 0;
+    counter.node(depth, alias, () => lines.at(start));
     const tag =
       n && 'tag' in n && typeof n.tag === 'string' && n.tag.startsWith('!') && !n.tag.startsWith('!!')
         ? n.tag
@@ -131,13 +185,15 @@ export function parseYamlWithPositions(text: string): ParsedFile {
         const keyText = isScalar(k) ? String(k.value) : String(k);
         const keyPos = lines.at(k?.range?.[0] ?? start);
         const v =
-          pair.value === null ? { kind: 'scalar' as const, pos: keyPos, value: null } : convert(pair.value);
+          pair.value === null
+            ? { kind: 'scalar' as const, pos: keyPos, value: null }
+            : convert(pair.value, depth + 1, alias);
         entries.set(keyText, { key: keyPos, value: v });
         value[keyText] = v.value;
       }
       out = { kind: 'map', pos, entries, value };
     } else if (isSeq(n)) {
-      const items = n.items.map((i) => convert(i));
+      const items = n.items.map((i) => convert(i, depth + 1, alias));
       out = { kind: 'seq', pos, items, value: items.map((i) => i.value) };
     } else {
       const v = isScalar(n) ? n.value : null;
@@ -150,14 +206,16 @@ export function parseYamlWithPositions(text: string): ParsedFile {
     return out;
   };
   const root = convert(doc.contents);
+  counter.commit();
   return { format: 'yaml', root, data: root.value };
 }
 
 // ---------------------------------------------------------------- JSON
 
 /** A small JSON parser that keeps where every value and key starts (pretty or minified). */
-export function parseJsonWithPositions(text: string): ParsedFile {
+export function parseJsonWithPositions(text: string, budget = new WorkBudget()): ParsedFile {
   const lines = new Lines(text);
+  const counter = new Counter(budget);
   let i = 0;
   const fail = (what: string): never => {
     const p = lines.at(Math.min(i, text.length));
@@ -199,10 +257,11 @@ export function parseJsonWithPositions(text: string): ParsedFile {
       return fail('bad escape in string');
     }
   };
-  const value = (): PNode => {
+  const value = (depth = 0): PNode => {
     ws();
     const start = i;
     const pos = lines.at(start);
+    counter.node(depth, false, () => pos);
     const c = text[i];
     if (c === '{') {
       i++;
@@ -221,7 +280,7 @@ export function parseJsonWithPositions(text: string): ParsedFile {
         ws();
         if (text[i] !== ':') fail('expected ":"');
         i++;
-        const v = value();
+        const v = value(depth + 1);
         entries.set(k, { key: keyPos, value: v });
         obj[k] = v.value;
         ws();
@@ -246,7 +305,7 @@ export function parseJsonWithPositions(text: string): ParsedFile {
         return { kind: 'seq', pos, items, value: [] };
       }
       for (;;) {
-        items.push(value());
+        items.push(value(depth + 1));
         ws();
         if (text[i] === ',') {
           i++;
@@ -273,6 +332,7 @@ export function parseJsonWithPositions(text: string): ParsedFile {
   const root = value();
   ws();
   if (i < text.length) fail('unexpected text after the document');
+  counter.commit();
   return { format: 'json', root, data: root.value };
 }
 

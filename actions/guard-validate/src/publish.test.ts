@@ -38,7 +38,7 @@ afterEach(async () => {
 
 test('a failed final PATCH still completes the same check run (no second run is created)', async () => {
   fake = await startGitHubFake();
-  const gh = new GitHub({ apiUrl: fake.url, token: 't' });
+  const gh = await GitHub.create({ apiUrl: fake.url, token: 't' });
   // 120 findings: three PATCHes; the last finding (least severe) has no path, so GitHub answers
   // 422 to the final, completing PATCH
   const findings = [

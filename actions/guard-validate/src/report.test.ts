@@ -1,4 +1,12 @@
-import { commentBody, gateFails, jobSummary, sarif, totals, type RunFacts } from './report.js';
+import {
+  commentBody,
+  gateFails,
+  gateViolations,
+  jobSummary,
+  sarif,
+  totals,
+  type RunFacts,
+} from './report.js';
 import { checkAnnotations } from './publish.js';
 import type { Finding } from './validate.js';
 
@@ -47,6 +55,18 @@ test('gating by severity; errors fail unless never', () => {
   });
 });
 
+test('the violations output counts findings at or above the gate; every failed expectation in test mode', () => {
+  const all = [0, 1, 2, 3].map((i) => finding(i)); // critical, high, medium, low
+  expect(gateViolations(all, 'high')).toBe(2);
+  expect(gateViolations(all, 'medium')).toBe(3);
+  expect(gateViolations(all, 'any')).toBe(4);
+  expect(gateViolations(all, 'never')).toBe(4);
+  expect(gateViolations([...all, finding(4, { suppressed: 'baseline' })], 'critical')).toBe(1);
+  // errors fail the gate but are not violations
+  expect(gateViolations([finding(5, { kind: 'template-error' })], 'any')).toBe(0);
+  expect(gateViolations([finding(6, { kind: 'test-failure', severity: 'high' })], 'critical')).toBe(1);
+});
+
 test('job summary stays within the limit with thousands of findings and says what it left out', () => {
   const many = Array.from({ length: 5000 }, (_, i) => finding(i));
   const t = Date.now();
@@ -80,6 +100,9 @@ test('SARIF: one rule per id with the highest severity, suppressions marked, sta
   expect(run.results[2].suppressions[0].kind).toBe('inSource');
   expect(run.results[0].partialFingerprints).toEqual({ 'guardFinding/v1': 'fp0' });
   expect(run.results[0].locations[0].physicalLocation.region).toEqual({ startLine: 10, startColumn: 5 });
+  expect(run.automationDetails).toEqual({ id: 'guard-validate/' });
+  const other = sarif([finding(0)], { category: 'guard-validate/network/' }) as any;
+  expect(other.runs[0].automationDetails).toEqual({ id: 'guard-validate/network/' });
 });
 
 test('check annotations: required fields, suppressed ones left out', () => {

@@ -39,6 +39,19 @@ export function totals(findings: Finding[]): Totals {
   return { violations, errors, suppressed, baselined, bySeverity };
 }
 
+/**
+ * The `violations` output: findings at or above the gate (fail-on) that are not suppressed or
+ * baselined, failed expectations in test mode. With `any` or `never` every such finding counts.
+ */
+export function gateViolations(findings: Finding[], failOn: FailOn): number {
+  const min = failOn === 'any' || failOn === 'never' ? -1 : SEVERITY_RANK[failOn];
+  return findings.filter(
+    (f) =>
+      active(f) &&
+      (f.kind === 'test-failure' || (f.kind === 'violation' && SEVERITY_RANK[f.severity] >= min)),
+  ).length;
+}
+
 /** Does the gate fail? Parse and engine errors fail it unless fail-on is never. */
 export function gateFails(findings: Finding[], failOn: FailOn): boolean {
   if (failOn === 'never') return false;
@@ -98,7 +111,7 @@ export function commandAnnotations(findings: Finding[]): Annotation[] {
 
 export function sarif(
   findings: Finding[],
-  opts: { toolVersion?: string; informationUri?: string; srcRoot?: string } = {},
+  opts: { toolVersion?: string; informationUri?: string; srcRoot?: string; category?: string } = {},
 ): unknown {
   const rules = new Map<string, { f: Finding; severity: Severity }>();
   for (const f of findings) {
@@ -147,7 +160,8 @@ export function sarif(
             }),
           },
         },
-        automationDetails: { id: 'guard-validate/' },
+        // code scanning's category: two uploads with different ids in one job do not replace each other
+        automationDetails: { id: opts.category ?? 'guard-validate/' },
         results: ordered(findings)
           .slice(0, SARIF_MAX_RESULTS)
           .map((f) => ({

@@ -75,6 +75,11 @@ export class RuleCatalog {
     for (const c of controls) for (const r of c.rules) this.byRule.set(r, c);
   }
 
+  /** The resource types a Control Tower rule filters on (empty for custom rules). */
+  resourceTypes(rule: string): string[] {
+    return this.byRule.get(rule)?.resourceTypes ?? [];
+  }
+
   info(rule: string, custom: string | undefined): RuleInfo {
     const c = this.byRule.get(rule);
     if (c)

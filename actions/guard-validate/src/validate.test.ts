@@ -248,7 +248,14 @@ test('paths relative to a rule variable are dropped when the rule names real pla
   const file = join(FIX, 'locations/short-forms.yaml');
   const f = classify(file, true) as any;
   const catalog = new RuleCatalog(controls);
-  const raw = (pointer: string, missing?: string) => ({ file, rule: 'r', pointer, missing, detail: 'x' });
+  const raw = (pointer: string, missing?: string) => ({
+    file,
+    rule: 'r',
+    pointer,
+    missing,
+    places: [],
+    detail: 'x',
+  });
   const mixed = locatedFindings(
     [raw('/0'), raw('/Resources/Bucket/Properties', 'A'), raw('/Resources/Bucket/Properties', 'A[*]')],
     'short-forms.yaml',

@@ -1,15 +1,15 @@
 import { Limiter } from '@oaktree/action-kit';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { EXIT, parseRuleErrors, runEngine, type ExecResult } from './engine.js';
 import type { Classified } from './discover.js';
 import { repoPath } from './discover.js';
 import type { Severity } from './inputs.js';
-import { locate, stripBom, type Located, type PNode } from './positions.js';
-import { readStructured, type FileResult, type RawFinding } from './results.js';
+import { stripBom } from './positions.js';
+import { fingerprint, locatedFindings } from './placement.js';
+import { readStructured, type FileResult } from './results.js';
 import type { RuleCatalog } from './rules-meta.js';
-import { messageText, type Control, type RuleInfo } from './rules-meta.js';
+import type { Control } from './rules-meta.js';
 
 export type FindingKind = 'violation' | 'template-error' | 'rule-error' | 'engine-error' | 'test-failure';
 
@@ -63,11 +63,9 @@ export interface ValidateOutput {
   engineRuns: number;
 }
 
-export function fingerprint(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
-}
+export type Evaluated = Extract<Classified, { kind: 'template' | 'plan' }>;
 
-type Evaluated = Extract<Classified, { kind: 'template' | 'plan' }>;
+export { fingerprint, locatedFindings, missingProperty, resourceOf, stablePath } from './placement.js';
 
 function resourceTypes(f: Evaluated): Set<string> {
   const out = new Set<string>();
@@ -182,30 +180,18 @@ export async function validate(input: ValidateInput): Promise<ValidateOutput> {
   for (const f of input.files) {
     if (f.kind === 'skipped') skipped.push({ file: repoPath(input.workspace, f.file), reason: f.reason });
     else if (f.kind === 'broken') {
-      const file = repoPath(input.workspace, f.file);
-      findings.push({
-        kind: 'template-error',
-        file,
-        line: f.line,
-        column: f.column,
-        exact: true,
-        rule: 'template-parse-error',
-        ruleId: 'guard/template-parse-error',
-        severity: 'high',
-        title: 'Template does not parse',
-        message: `${file} does not parse: ${f.message}`,
-        fingerprint: fingerprint(file, 'template-parse-error'),
-      });
+      findings.push(brokenFinding(repoPath(input.workspace, f.file), f));
     } else evaluated.push(f);
   }
 
-  // Guard reads a UTF-8 BOM as part of the first key and then skips every rule (a silent pass):
-  // hand it a copy without the BOM. Lines and columns do not move.
+  // Guard reads a UTF-8 BOM as part of the first key and then skips every rule, and it passes a
+  // symbolic link without reading it (silent passes both): hand it a plain copy of the text we
+  // parsed, without the BOM. Lines and columns do not move.
   const engineName = new Map<string, Evaluated>();
   let bomDir: string | undefined;
   const enginePath = (f: Evaluated): string => {
-    if (f.text.charCodeAt(0) !== 0xfeff) return f.file;
-    bomDir ??= mkdtempSync(join(input.tempDir, 'guard-nobom-'));
+    if (f.text.charCodeAt(0) !== 0xfeff && !f.real) return f.file;
+    bomDir ??= mkdtempSync(join(input.tempDir, 'guard-copy-'));
     const dir = join(bomDir, String(engineName.size));
     mkdirSync(dir, { recursive: true });
     const copy = join(dir, basename(f.file));
@@ -342,106 +328,28 @@ export async function validate(input: ValidateInput): Promise<ValidateOutput> {
   };
 }
 
-export function resourceOf(f: Evaluated, pointer: string): string | undefined {
-  const segs = pointer.split('/').filter(Boolean);
-  if (f.kind === 'template' && segs[0] === 'Resources' && segs[1]) return segs[1];
-  if (f.kind === 'plan' && segs[0] === 'resource_changes' && segs[1] !== undefined) {
-    const rc = (f.parsed.data as { resource_changes?: Array<{ address?: string }> }).resource_changes;
-    return rc?.[Number(segs[1])]?.address;
-  }
-  return undefined;
-}
+const BROKEN = {
+  parse: { rule: 'template-parse-error', title: 'Template does not parse', verb: 'does not parse' },
+  limit: { rule: 'template-limit', title: 'Template over a safety limit', verb: 'was not checked' },
+  symlink: { rule: 'template-symlink', title: 'Symbolic link refused', verb: 'was not checked' },
+} as const;
 
-/**
- * The property a missing-property finding is about: the first step of Guard's remaining query
- * (`Tags[*]` and `Tags` are the same missing `Tags`; so is `BucketEncryption.X` when
- * `BucketEncryption` itself is absent).
- */
-export function missingProperty(missing: string | undefined): string {
-  return (missing ?? '').split('.')[0]!.replace(/\[.*$/, '');
-}
-
-/**
- * Findings of one file, located. Some clauses report paths relative to a rule variable (`/0`)
- * rather than the document: when the same rule also names real places, those are dropped; when it
- * names none, one finding stays, at the `Resources` key. One finding per rule, place and missing
- * property.
- */
-export function locatedFindings(
-  raws: RawFinding[],
-  file: string,
-  f: Evaluated,
-  catalog: RuleCatalog,
-): Finding[] {
-  const root = f.parsed.root as PNode;
-  const byRule = new Map<string, Array<{ raw: RawFinding; at: Located }>>();
-  for (const raw of raws) {
-    const at = locate(root, raw.pointer);
-    const list = byRule.get(raw.rule) ?? [];
-    list.push({ raw, at });
-    byRule.set(raw.rule, list);
-  }
-  const out: Finding[] = [];
-  for (const list of byRule.values()) {
-    const placed = list.filter((x) => x.at.resolved.length > 0 || x.raw.pointer === '');
-    let keep = placed;
-    if (placed.length === 0) {
-      const first = list[0]!;
-      const resources = locate(root, '/Resources');
-      keep = [{ raw: { ...first.raw, pointer: resources.exact ? '/Resources' : '' }, at: resources }];
-    }
-    const seen = new Set<string>();
-    for (const { raw, at } of keep) {
-      // Two properties missing under the same parent are two findings at the same place.
-      const key = `${at.line}:${at.column}:${missingProperty(raw.missing)}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(toFinding(raw, file, f, catalog, at));
-    }
-  }
-  return out;
-}
-
-function toFinding(raw: RawFinding, file: string, f: Evaluated, catalog: RuleCatalog, at: Located): Finding {
-  const info: RuleInfo = catalog.info(raw.rule, raw.custom);
-  const resource = resourceOf(f, raw.pointer);
-  const what = raw.missing
-    ? `${raw.missing} is missing${raw.pointer ? ` under ${raw.pointer}` : ''}`
-    : raw.pointer
-      ? `${raw.pointer}: ${raw.detail}`
-      : raw.detail;
-  const text =
-    info.source === 'control-tower' ? info.title : (messageText(raw.custom) ?? `Rule ${raw.rule} failed`);
-  const where = resource ? (f.kind === 'plan' ? ` (${resource})` : ` (resource ${resource})`) : '';
+/** A data file we could not evaluate: one template-error finding at it, naming why. */
+export function brokenFinding(file: string, f: Extract<Classified, { kind: 'broken' }>): Finding {
+  const b = BROKEN[f.why ?? 'parse'];
   return {
-    kind: 'violation',
+    kind: 'template-error',
     file,
-    line: at.line,
-    column: at.column,
-    exact: at.exact && !raw.missing,
-    rule: raw.rule,
-    ruleId: info.id,
-    controlId: info.controlId,
-    severity: info.severity,
-    title: info.controlId ? `${info.controlId}: ${info.title}` : info.title,
-    message: `${text}${where}. ${raw.missing ? what : raw.detail}`.replace(/\.\./g, '.'),
-    remediation: info.remediation,
-    helpUri: info.helpUri,
-    pointer: raw.pointer,
-    missing: raw.missing,
-    resource,
-    fingerprint: fingerprint(file, info.id, stablePath(f, raw.pointer, resource), raw.missing ?? ''),
+    line: f.line,
+    column: f.column,
+    exact: true,
+    rule: b.rule,
+    ruleId: `guard/${b.rule}`,
+    severity: 'high',
+    title: b.title,
+    message: `${file} ${b.verb}: ${f.message}`,
+    fingerprint: fingerprint(file, b.rule),
   };
-}
-
-/**
- * The finding's path for its fingerprint: a plan's `/resource_changes/<index>` becomes the resource
- * address, so reordered or added resources leave the other findings' fingerprints alone.
- */
-export function stablePath(f: Evaluated, pointer: string, resource: string | undefined): string {
-  if (f.kind !== 'plan' || resource === undefined) return pointer;
-  const m = /^\/resource_changes\/\d+(?=\/|$)/.exec(pointer);
-  return m ? `resource_changes[${resource}]${pointer.slice(m[0].length)}` : pointer;
 }
 
 /** A high-severity error finding at a file, at the engine's line and column when it gave them. */

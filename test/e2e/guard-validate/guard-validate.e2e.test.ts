@@ -212,7 +212,7 @@ test('suppressions and a baseline are honoured and counted', async () => {
   expect(report.findings.map((f: any) => f.suppressed).sort()).toEqual(['baseline', 'baseline', 'metadata']);
 });
 
-test('fail-on: medium findings pass a high gate', async () => {
+test('fail-on: medium findings pass a high gate, and violations counts only findings at or above it', async () => {
   const ws = workspace('suppress');
   const run = await runAction({
     action: ACTION,
@@ -221,8 +221,22 @@ test('fail-on: medium findings pass a high gate', async () => {
     env: env(),
   });
   expect(run.main.exitCode).toBe(0);
-  expect(run.outputs).toMatchObject({ violations: '2', passed: 'true' });
+  // violations counts what the gate counts: nothing at or above critical here
+  expect(run.outputs).toMatchObject({ violations: '0', passed: 'true' });
   expect(run.main.annotations.filter((a) => a.file === 'templates/stack.yaml')).toHaveLength(2);
+  const high = await runAction({
+    action: ACTION,
+    workspace: ws,
+    inputs: { rules: 'security_rules.guard', annotations: 'none', 'fail-on': 'high' },
+    env: env(),
+  });
+  const report = JSON.parse(readFileSync(join(ws, 'guard-report.json'), 'utf8'));
+  const atOrAbove = report.findings.filter(
+    (f: any) => !f.suppressed && (f.severity === 'high' || f.severity === 'critical'),
+  );
+  expect(atOrAbove.length).toBeGreaterThan(0);
+  expect(atOrAbove.length).toBeLessThan(report.findings.filter((f: any) => !f.suppressed).length);
+  expect(high.outputs.violations).toBe(String(atOrAbove.length));
 });
 
 test('test mode: each failed expectation is annotated at its case', async () => {
@@ -315,7 +329,7 @@ test('changed-files-only: PR files are read 100 per page and only changed files 
   expect(run.main.exitCode).toBe(1);
   const pages = gh.calls
     .filter((c) => c.path.endsWith('/pulls/7/files'))
-    .map((c) => [c.query.page, c.query.per_page]);
+    .map((c) => [c.query.page ?? '1', c.query.per_page]); // page 1, then the Link header's next pages
   expect(pages).toEqual([
     ['1', '100'],
     ['2', '100'],

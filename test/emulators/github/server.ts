@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -27,13 +28,26 @@ export interface CheckRun {
   annotations: any[];
 }
 
+/** The author GITHUB_TOKEN writes as. */
+export const ACTIONS_BOT = 'github-actions[bot]';
+
 export interface GitHubFakeOptions {
   /** Answer 403 "Resource not accessible by integration" for these. */
   forbid?: Array<'checks' | 'comments'>;
   /** Files of every pull request. */
   prFiles?: string[];
-  /** Existing comments (issue number -> bodies). */
-  comments?: Record<number, string[]>;
+  /**
+   * Existing comments (issue number -> bodies, or bodies with their author; a bare body is by
+   * github-actions[bot]).
+   */
+  comments?: Record<number, Array<string | { body: string; user: string }>>;
+  /**
+   * Who the token is: a user login answers GET /user (a personal token); undefined makes GET /user
+   * answer 403 like GITHUB_TOKEN, and new comments are by github-actions[bot].
+   */
+  viewer?: string;
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+  tls?: { key: string; cert: string };
   lifetimeMs?: number;
 }
 
@@ -41,7 +55,7 @@ export interface GitHubFake {
   url: string;
   calls: RecordedCall[];
   checkRuns: CheckRun[];
-  comments: Array<{ id: number; issue: number; body: string }>;
+  comments: Array<{ id: number; issue: number; body: string; user: string }>;
   /** Change what is forbidden between runs. */
   forbid: Set<'checks' | 'comments'>;
   /** Answer 500 for these (a GitHub outage). */
@@ -66,7 +80,13 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
   let nextId = 1000;
   const comments: GitHubFake['comments'] = [];
   for (const [issue, bodies] of Object.entries(opts.comments ?? {}))
-    for (const body of bodies) comments.push({ id: nextId++, issue: Number(issue), body });
+    for (const c of bodies)
+      comments.push({
+        id: nextId++,
+        issue: Number(issue),
+        ...(typeof c === 'string' ? { body: c, user: ACTIONS_BOT } : c),
+      });
+  const author = opts.viewer ?? ACTIONS_BOT;
   const prFiles = opts.prFiles ?? [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -75,12 +95,27 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     const text = await readBody(req);
     const body = text ? JSON.parse(text) : undefined;
     const query = Object.fromEntries(url.searchParams);
-    const send = (status: number, payload: unknown) => {
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       calls.push({ method, path: url.pathname, query, body, status });
-      res.writeHead(status, { 'content-type': 'application/json' });
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(payload === undefined ? '' : JSON.stringify(payload));
     };
-    if (!/^Bearer \S+/.test(req.headers.authorization ?? ''))
+    // A list page with GitHub's Link header (next and last), as Octokit's paginate follows it.
+    const page = <T>(all: T[], cap = Infinity) => {
+      const per = Math.min(100, Number(query.per_page ?? 30));
+      const n = Number(query.page ?? 1);
+      const last = Math.max(1, Math.min(cap, Math.ceil(all.length / per)));
+      const link = (p: number) => {
+        const u = new URL(`http://${req.headers.host}${url.pathname}`);
+        u.searchParams.set('per_page', String(per));
+        u.searchParams.set('page', String(p));
+        return `<${u.href}>`;
+      };
+      const headers: Record<string, string> =
+        n < last ? { link: `${link(n + 1)}; rel="next", ${link(last)}; rel="last"` } : {};
+      return { items: n > cap ? [] : all.slice((n - 1) * per, n * per), headers };
+    };
+    if (!/^(Bearer|token) \S+/.test(req.headers.authorization ?? ''))
       return send(401, { message: 'Requires authentication' });
     const denied = { message: 'Resource not accessible by integration' };
     if (broken.has('checks') && url.pathname.includes('/check-runs'))
@@ -124,53 +159,58 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
       if (body?.output?.summary) run.output.summary = body.output.summary;
       return send(200, { id: run.id });
     }
+    if (method === 'GET' && url.pathname === '/user') {
+      if (!opts.viewer) return send(403, denied);
+      return send(200, { login: opts.viewer, type: 'User' });
+    }
     if (method === 'GET' && (m = /^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)\/files$/.exec(url.pathname))) {
-      const per = Math.min(100, Number(query.per_page ?? 30));
-      const page = Number(query.page ?? 1);
-      if (page > 30) return send(200, []);
-      const slice = prFiles.slice((page - 1) * per, page * per);
+      // GitHub lists at most 3,000 files: 30 pages of 100
+      const p = page(prFiles, Math.floor(3000 / Math.min(100, Number(query.per_page ?? 30))));
       return send(
         200,
-        slice.map((filename) => ({ filename, status: 'modified', additions: 1, deletions: 0, changes: 1 })),
+        p.items.map((filename) => ({ filename, status: 'modified', additions: 1, deletions: 0, changes: 1 })),
+        p.headers,
       );
     }
     if (method === 'GET' && (m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname))) {
-      const per = Math.min(100, Number(query.per_page ?? 30));
-      const page = Number(query.page ?? 1);
-      const list = comments.filter((c) => c.issue === Number(m![1]));
+      const p = page(comments.filter((c) => c.issue === Number(m![1])));
       return send(
         200,
-        list.slice((page - 1) * per, page * per).map((c) => ({ id: c.id, body: c.body })),
+        p.items.map((c) => ({ id: c.id, body: c.body, user: { login: c.user } })),
+        p.headers,
       );
     }
     if (method === 'POST' && (m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname))) {
       if (forbid.has('comments')) return send(403, denied);
-      const c = { id: nextId++, issue: Number(m[1]), body: String(body?.body ?? '') };
+      const c = { id: nextId++, issue: Number(m[1]), body: String(body?.body ?? ''), user: author };
       comments.push(c);
-      return send(201, { id: c.id, body: c.body });
+      return send(201, { id: c.id, body: c.body, user: { login: c.user } });
     }
     if (method === 'PATCH' && (m = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(url.pathname))) {
       if (forbid.has('comments')) return send(403, denied);
       const c = comments.find((x) => x.id === Number(m![1]));
       if (!c) return send(404, { message: 'Not Found' });
+      // GitHub lets a token edit only its own comments (without admin rights)
+      if (c.user !== author) return send(403, { message: 'You must have admin rights to edit this comment' });
       c.body = String(body?.body ?? '');
       return send(200, { id: c.id, body: c.body });
     }
     return send(404, { message: `fake has no route for ${method} ${url.pathname}` });
   };
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: Error) => {
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: err.message }));
     });
-  });
+  };
+  const server = opts.tls ? createTlsServer(opts.tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const stopTimer = setTimeout(() => server.close(), opts.lifetimeMs ?? 300_000);
   stopTimer.unref();
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     calls,
     checkRuns,
     comments,
