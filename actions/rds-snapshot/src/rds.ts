@@ -185,17 +185,31 @@ async function listTags(rds: Rds, arn: string): Promise<TagMap> {
   return tagMap(r.TagList);
 }
 
+/** One snapshot by identifier; a missing one throws the SDK's not-found error (for the waits' grace). */
+export async function getSnapshot(rds: Rds, kind: Kind, id: string): Promise<Snapshot> {
+  if (kind === 'instance') {
+    const r = await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }));
+    const s = r.DBSnapshots?.[0];
+    if (s) return fromInstanceSnapshot(s);
+  } else {
+    const r = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: id }));
+    const s = r.DBClusterSnapshots?.[0];
+    if (s) return fromClusterSnapshot(s);
+  }
+  throw notFound(kind, id);
+}
+
+/** An empty answer to a describe by identifier, told like the API's own "not found". */
+function notFound(kind: Kind, id: string): Error {
+  const e = new Error(`${kind === 'instance' ? 'DB snapshot' : 'DB cluster snapshot'} ${id} not found`);
+  e.name = kind === 'instance' ? 'DBSnapshotNotFoundFault' : 'DBClusterSnapshotNotFoundFault';
+  return e;
+}
+
 /** One snapshot by identifier, or undefined when it does not exist. */
 export async function describeSnapshot(rds: Rds, kind: Kind, id: string): Promise<Snapshot | undefined> {
   try {
-    if (kind === 'instance') {
-      const r = await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }));
-      const s = r.DBSnapshots?.[0];
-      return s ? fromInstanceSnapshot(s) : undefined;
-    }
-    const r = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: id }));
-    const s = r.DBClusterSnapshots?.[0];
-    return s ? fromClusterSnapshot(s) : undefined;
+    return await getSnapshot(rds, kind, id);
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
