@@ -1,7 +1,6 @@
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import {
-  ConfigurationError,
   OperationError,
   emitAnnotations,
   errorMessage,
@@ -21,6 +20,7 @@ import {
 } from '@oaktree/aws';
 import { once, retried, type CallContext } from './calls.js';
 import { INPUT, type Config } from './inputs.js';
+import { checkDatabases, configurationError, missingKeys, quotaProblems } from './preflight.js';
 import { COPY_LIMIT } from './limiter.js';
 import { fromRun, inScope, madeByRun, mergeTags, provenanceTags, snapshotId, type Scope } from './naming.js';
 import { evaluatePitr, type ReplicaWindow } from './pitr.js';
@@ -85,8 +85,6 @@ export function defaultDeps(signal?: AbortSignal): Deps {
     jitterMs: 5_000,
   };
 }
-
-const USABLE = new Set(['available', 'storage-optimization']);
 
 /** The entry point from main: real clients, cancellation on SIGINT/SIGTERM. */
 export async function execute(config: Config): Promise<void> {
@@ -222,58 +220,16 @@ class Run {
       describe('instance', config.instances),
       describe('cluster', config.clusters),
     ]);
-    const problems: Array<{ input: string; text: string }> = [];
-    const found: Database[] = [];
-    const check = (kind: Kind, ids: string[], dbs: Database[]) => {
-      const input = kind === 'instance' ? INPUT.instances : INPUT.clusters;
-      const noun = kind === 'instance' ? 'DB instance' : 'DB cluster';
-      for (const id of ids) {
-        const db = dbs.find((d) => d.id.toLowerCase() === id);
-        if (!db) {
-          const other =
-            kind === 'instance'
-              ? `, or list it under ${INPUT.clusters} if it is a cluster`
-              : `, or list it under ${INPUT.instances} if it is an instance`;
-          problems.push({
-            input,
-            text: `input "${input}": there is no ${noun} ${quote(id)} in ${config.region}: check the name and the region${other}`,
-          });
-        } else if (db.clusterId) {
-          problems.push({
-            input,
-            text: `input "${input}": ${id} belongs to the cluster ${db.clusterId}, whose storage is snapshotted as a whole: list ${db.clusterId} under ${INPUT.clusters} instead`,
-          });
-        } else if (!USABLE.has(db.status)) {
-          problems.push({
-            input,
-            text: `input "${input}": ${noun} ${id} is ${quote(db.status)}, and a snapshot needs it available: run again once it is available, or leave it out`,
-          });
-        } else found.push(db);
-      }
-    };
-    check('instance', config.instances, instances);
-    check('cluster', config.clusters, clusters);
+    const { found, problems } = checkDatabases(config, instances, clusters);
 
     const encrypted = found.filter((d) => d.encrypted);
     if (encrypted.length && config.copyRegions.length) {
-      const names = encrypted.map((d) => d.id).join(', ');
-      const missing = config.copyRegions.filter((r) => !config.copyKmsKeys[r]);
-      for (const region of missing)
-        problems.push({
-          input: INPUT.copyKmsKeys,
-          text: `input "${INPUT.copyKmsKeys}" has no key for ${region}, and ${names} ${encrypted.length === 1 ? 'is' : 'are'} encrypted: add ${region}=<KMS key ARN or alias/name in ${region}>`,
-        });
+      problems.push(...missingKeys(config, encrypted));
       const keyed = config.copyRegions.filter((r) => config.copyKmsKeys[r]);
       const keyProblems = await Promise.all(keyed.map((r) => this.checkKey(r, config.copyKmsKeys[r]!)));
       for (const p of keyProblems) if (p) problems.push({ input: INPUT.copyKmsKeys, text: p });
     }
-    if (problems.length) {
-      const text =
-        problems.length === 1
-          ? problems[0]!.text
-          : `${problems.length} problems: ${problems.map((p) => p.text).join('; ')}`;
-      throw new ConfigurationError(text, problems[0]!.input);
-    }
+    if (problems.length) throw configurationError(problems);
 
     // One listing per region and kind: the quota count, the re-run lookup and the pruning candidates.
     const kinds = [...new Set(found.map((d) => d.kind))];
@@ -318,24 +274,8 @@ class Run {
       };
     });
 
-    // Quota: 100 manual snapshots per region and kind unless raised.
-    const quotaProblems: string[] = [];
-    for (const kind of kinds) {
-      const mine = plans.filter((p) => p.db.kind === kind);
-      const newHere = mine.filter((p) => !p.existing).length;
-      const check = (region: string, adding: number) => {
-        const have = this.listing(region, kind).length;
-        if (adding > 0 && have + adding > config.quota)
-          quotaProblems.push(
-            `${region} has ${have} manual DB ${kind} snapshots; ${adding} more would pass the quota of ${config.quota}: ` +
-              `delete old manual snapshots (or prune with retention-days), or raise the quota and set ${INPUT.quota}`,
-          );
-      };
-      check(config.region, newHere);
-      for (const region of config.copyRegions)
-        check(region, mine.filter((p) => !this.listing(region, kind).some((s) => s.id === p.id)).length);
-    }
-    if (quotaProblems.length) throw new OperationError(quotaProblems.join('; '));
+    const overQuota = quotaProblems(config, plans, (region, kind) => this.listing(region, kind));
+    if (overQuota.length) throw new OperationError(overQuota.join('; '));
 
     for (const p of plans)
       log.info(
