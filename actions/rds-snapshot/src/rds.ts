@@ -15,7 +15,6 @@ import {
   type DBSnapshot,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { isNotFound } from '@oaktree/aws';
 import type { Tag } from './inputs.js';
 import { tagMap, type TagMap } from './naming.js';
 
@@ -204,16 +203,6 @@ function notFound(kind: Kind, id: string): Error {
   const e = new Error(`${kind === 'instance' ? 'DB snapshot' : 'DB cluster snapshot'} ${id} not found`);
   e.name = kind === 'instance' ? 'DBSnapshotNotFoundFault' : 'DBClusterSnapshotNotFoundFault';
   return e;
-}
-
-/** One snapshot by identifier, or undefined when it does not exist. */
-export async function describeSnapshot(rds: Rds, kind: Kind, id: string): Promise<Snapshot | undefined> {
-  try {
-    return await getSnapshot(rds, kind, id);
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
 }
 
 export async function createSnapshot(
