@@ -26,7 +26,12 @@ export type Fault =
   /** Forward, let the backend apply the call, then answer 500 (or reset): the client never sees the reply. */
   | { kind: 'lose-reply'; as?: 'error' | 'reset' }
   /** An account's API rate limit: a token bucket; an empty bucket answers throttling. */
-  | { kind: 'rate-limit'; perSecond: number; burst: number };
+  | { kind: 'rate-limit'; perSecond: number; burst: number }
+  /**
+   * Forward, then give the client the backend's reply edited: what AWS would answer where the
+   * emulator differs (a new snapshot `creating` where moto says `available` at once).
+   */
+  | { kind: 'edit-reply'; edit: (body: string, call: Readonly<ProxyCall>) => string };
 
 export interface FaultRule {
   /** For the call log and assertions. */
@@ -292,6 +297,14 @@ export async function startFaultProxy(opts: { target: string; maxLifetimeMs?: nu
         }
         const answer = await forward(req, body);
         call.backendStatus = answer.status;
+        if (fault?.kind === 'edit-reply')
+          return reply(
+            res,
+            call,
+            answer.status,
+            answer.headers,
+            fault.edit(answer.body.toString('utf8'), call),
+          );
         if (fault?.kind === 'lose-reply') {
           if (fault.as === 'reset') return resetSocket(req, call);
           return replyError(

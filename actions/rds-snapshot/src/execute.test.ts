@@ -29,6 +29,7 @@ function config(over: Partial<Config> = {}): Config {
     wait: true,
     timeoutMs: 60 * 60_000,
     quota: 100,
+    maxParallel: 4,
     region: 'us-east-1',
     run: { runId: '55', attempt: '1', repository: 'o/r', sha: 'abc' },
     reportDir: mkdtempSync(join(tmpdir(), 'rds-snapshot-test-')),
@@ -214,7 +215,7 @@ test('replicated backups that cannot be read are reported as a warning, not a fa
   );
 });
 
-test('a create answered "already exists" for this attempt (a retried request) reuses the snapshot', async () => {
+test('a create answered "already exists" for this attempt (a retried request) adopts the snapshot', async () => {
   const aws = new FakeAws();
   const east = aws.region('us-east-1');
   east.addInstance('orders');
@@ -231,7 +232,7 @@ test('a create answered "already exists" for this attempt (a retried request) re
     return realSend(cmd);
   };
   const report = await snapshotDatabases(c, deps(aws));
-  expect(report.databases[0]!.snapshot).toMatchObject({ reused: true, status: 'available' });
+  expect(report.databases[0]!.snapshot).toMatchObject({ reused: false, adopted: true, status: 'available' });
   expect(east.snapshots.size).toBe(1);
 });
 

@@ -1,7 +1,6 @@
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import {
-  ConfigurationError,
   OperationError,
   emitAnnotations,
   errorMessage,
@@ -16,12 +15,14 @@ import {
   explainAwsError,
   isAlreadyExists,
   isNotFound,
+  isTransient,
   parseArn,
-  poll,
 } from '@oaktree/aws';
+import { once, retried, type CallContext } from './calls.js';
 import { INPUT, type Config } from './inputs.js';
+import { checkDatabases, configurationError, missingKeys, quotaProblems } from './preflight.js';
 import { COPY_LIMIT } from './limiter.js';
-import { fromRun, inScope, mergeTags, provenanceTags, snapshotId, type Scope } from './naming.js';
+import { fromRun, inScope, madeByRun, mergeTags, provenanceTags, snapshotId, type Scope } from './naming.js';
 import { evaluatePitr, type ReplicaWindow } from './pitr.js';
 import { planPrune } from './prune.js';
 import {
@@ -30,7 +31,7 @@ import {
   deleteSnapshot,
   describeDatabases,
   describeReplicatedBackup,
-  describeSnapshot,
+  getSnapshot,
   listManualSnapshots,
   type Database,
   type Kind,
@@ -46,6 +47,7 @@ import {
   type DatabaseReport,
   type Report,
 } from './report.js';
+import { DEAD, NOT_VISIBLE_GRACE_MS, waitAvailable } from './wait.js';
 
 const ACTION = 'rds-snapshot';
 type Kms = Pick<KMSClient, 'send'>;
@@ -84,16 +86,6 @@ export function defaultDeps(signal?: AbortSignal): Deps {
   };
 }
 
-const USABLE = new Set(['available', 'storage-optimization']);
-const DEAD = new Set([
-  'failed',
-  'deleting',
-  'deleted',
-  'error',
-  'incompatible-restore',
-  'incompatible-parameters',
-]);
-
 /** The entry point from main: real clients, cancellation on SIGINT/SIGTERM. */
 export async function execute(config: Config): Promise<void> {
   const cancel = cancelOnSignals();
@@ -122,6 +114,7 @@ export async function snapshotDatabases(config: Config, deps: Deps): Promise<Rep
       keepLast: config.keepLast,
       maxRpoSeconds: Math.round(config.maxRpoMs / 1000),
       wait: config.wait,
+      maxParallel: config.maxParallel,
     },
     databases: [],
     problems: [],
@@ -175,6 +168,10 @@ class Run {
   /** region -> kind -> manual snapshots listed before anything was made */
   private readonly listings = new Map<string, Map<Kind, Snapshot[]>>();
   private readonly limiters = new Map<string, Limiter>();
+  /** max-parallel: databases sending their snapshot, copy and delete requests at once. */
+  private readonly slots: Limiter;
+  /** How calls are retried: until the run's deadline, cancellable. */
+  private readonly calls: CallContext;
 
   constructor(
     private readonly config: Config,
@@ -184,6 +181,23 @@ class Run {
   ) {
     this.source = deps.rds(config.region);
     this.deadline = started.getTime() + config.timeoutMs;
+    this.slots = new Limiter(config.maxParallel);
+    this.calls = {
+      deadline: this.deadline,
+      signal: deps.signal,
+      now: () => deps.now().getTime(),
+      sleep: deps.sleep,
+    };
+  }
+
+  /** A read, retried while AWS answers transiently (beyond the SDK's own attempts). */
+  private read<T>(label: string, what: string, fn: () => Promise<T>): Promise<T> {
+    return retried(this.calls, label, what, fn);
+  }
+
+  /** Made by this run attempt: our tags for the database's series and this run's marker. */
+  private ours(s: Snapshot, p: Plan): boolean {
+    return madeByRun(s.tags, s.createdAt, p.scope, this.config.run, this.started);
   }
 
   async go(): Promise<void> {
@@ -198,62 +212,24 @@ class Run {
 
   private async preflight(): Promise<Plan[]> {
     const { config } = this;
+    const describe = (kind: Kind, ids: string[]) =>
+      ids.length
+        ? this.read(ACTION, `describe the DB ${kind}s`, () => describeDatabases(this.source, kind, ids))
+        : Promise.resolve([]);
     const [instances, clusters] = await Promise.all([
-      config.instances.length ? describeDatabases(this.source, 'instance', config.instances) : [],
-      config.clusters.length ? describeDatabases(this.source, 'cluster', config.clusters) : [],
+      describe('instance', config.instances),
+      describe('cluster', config.clusters),
     ]);
-    const problems: Array<{ input: string; text: string }> = [];
-    const found: Database[] = [];
-    const check = (kind: Kind, ids: string[], dbs: Database[]) => {
-      const input = kind === 'instance' ? INPUT.instances : INPUT.clusters;
-      const noun = kind === 'instance' ? 'DB instance' : 'DB cluster';
-      for (const id of ids) {
-        const db = dbs.find((d) => d.id.toLowerCase() === id);
-        if (!db) {
-          const other =
-            kind === 'instance'
-              ? `, or list it under ${INPUT.clusters} if it is a cluster`
-              : `, or list it under ${INPUT.instances} if it is an instance`;
-          problems.push({
-            input,
-            text: `input "${input}": there is no ${noun} ${quote(id)} in ${config.region}: check the name and the region${other}`,
-          });
-        } else if (db.clusterId) {
-          problems.push({
-            input,
-            text: `input "${input}": ${id} belongs to the cluster ${db.clusterId}, whose storage is snapshotted as a whole: list ${db.clusterId} under ${INPUT.clusters} instead`,
-          });
-        } else if (!USABLE.has(db.status)) {
-          problems.push({
-            input,
-            text: `input "${input}": ${noun} ${id} is ${quote(db.status)}, and a snapshot needs it available: run again once it is available, or leave it out`,
-          });
-        } else found.push(db);
-      }
-    };
-    check('instance', config.instances, instances);
-    check('cluster', config.clusters, clusters);
+    const { found, problems } = checkDatabases(config, instances, clusters);
 
     const encrypted = found.filter((d) => d.encrypted);
     if (encrypted.length && config.copyRegions.length) {
-      const names = encrypted.map((d) => d.id).join(', ');
-      const missing = config.copyRegions.filter((r) => !config.copyKmsKeys[r]);
-      for (const region of missing)
-        problems.push({
-          input: INPUT.copyKmsKeys,
-          text: `input "${INPUT.copyKmsKeys}" has no key for ${region}, and ${names} ${encrypted.length === 1 ? 'is' : 'are'} encrypted: add ${region}=<KMS key ARN or alias/name in ${region}>`,
-        });
+      problems.push(...missingKeys(config, encrypted));
       const keyed = config.copyRegions.filter((r) => config.copyKmsKeys[r]);
       const keyProblems = await Promise.all(keyed.map((r) => this.checkKey(r, config.copyKmsKeys[r]!)));
       for (const p of keyProblems) if (p) problems.push({ input: INPUT.copyKmsKeys, text: p });
     }
-    if (problems.length) {
-      const text =
-        problems.length === 1
-          ? problems[0]!.text
-          : `${problems.length} problems: ${problems.map((p) => p.text).join('; ')}`;
-      throw new ConfigurationError(text, problems[0]!.input);
-    }
+    if (problems.length) throw configurationError(problems);
 
     // One listing per region and kind: the quota count, the re-run lookup and the pruning candidates.
     const kinds = [...new Set(found.map((d) => d.kind))];
@@ -261,7 +237,9 @@ class Run {
     await Promise.all(
       regions.flatMap((region) =>
         kinds.map(async (kind) => {
-          const list = await listManualSnapshots(this.deps.rds(region), kind);
+          const list = await this.read(ACTION, `list the manual DB ${kind} snapshots in ${region}`, () =>
+            listManualSnapshots(this.deps.rds(region), kind),
+          );
           if (!this.listings.has(region)) this.listings.set(region, new Map());
           this.listings.get(region)!.set(kind, list);
         }),
@@ -296,24 +274,8 @@ class Run {
       };
     });
 
-    // Quota: 100 manual snapshots per region and kind unless raised.
-    const quotaProblems: string[] = [];
-    for (const kind of kinds) {
-      const mine = plans.filter((p) => p.db.kind === kind);
-      const newHere = mine.filter((p) => !p.existing).length;
-      const check = (region: string, adding: number) => {
-        const have = this.listing(region, kind).length;
-        if (adding > 0 && have + adding > config.quota)
-          quotaProblems.push(
-            `${region} has ${have} manual DB ${kind} snapshots; ${adding} more would pass the quota of ${config.quota}: ` +
-              `delete old manual snapshots (or prune with retention-days), or raise the quota and set ${INPUT.quota}`,
-          );
-      };
-      check(config.region, newHere);
-      for (const region of config.copyRegions)
-        check(region, mine.filter((p) => !this.listing(region, kind).some((s) => s.id === p.id)).length);
-    }
-    if (quotaProblems.length) throw new OperationError(quotaProblems.join('; '));
+    const overQuota = quotaProblems(config, plans, (region, kind) => this.listing(region, kind));
+    if (overQuota.length) throw new OperationError(overQuota.join('; '));
 
     for (const p of plans)
       log.info(
@@ -324,7 +286,9 @@ class Run {
 
   private async checkKey(region: string, key: string): Promise<string | undefined> {
     try {
-      const r = await this.deps.kms(region).send(new DescribeKeyCommand({ KeyId: key }));
+      const r = await this.read(ACTION, `describe the KMS key ${key} in ${region}`, () =>
+        this.deps.kms(region).send(new DescribeKeyCommand({ KeyId: key })),
+      );
       const state = r.KeyMetadata?.KeyState;
       if (state && state !== 'Enabled')
         return `input "${INPUT.copyKmsKeys}": the key ${quote(key)} in ${region} is ${state}: enable it or name another key`;
@@ -357,7 +321,9 @@ class Run {
           p.db.replicationArns.map(async (arn) => {
             const region = parseArn(arn)?.region ?? '';
             try {
-              const w = await describeReplicatedBackup(this.deps.rds(region), arn);
+              const w = await this.read(p.db.id, `describe the replicated backups in ${region}`, () =>
+                describeReplicatedBackup(this.deps.rds(region), arn),
+              );
               return w
                 ? {
                     region,
@@ -399,12 +365,14 @@ class Run {
     const { config } = this;
     let snap: Snapshot;
     try {
-      snap = await this.createOrReuse(p);
+      const made = await this.slots.run(() => this.createOrReuse(p));
+      snap = made.snapshot;
       p.record.snapshot = {
         id: snap.id,
         arn: snap.arn,
         status: snap.status,
         reused: Boolean(p.existing),
+        adopted: made.adopted || undefined,
         createdAt: snap.createdAt?.toISOString(),
       };
       if (snap.status !== 'available' && (config.wait || config.copyRegions.length)) {
@@ -461,12 +429,17 @@ class Run {
       );
   }
 
-  private async createOrReuse(p: Plan): Promise<Snapshot> {
+  /**
+   * Request the database's snapshot, exactly once: a transient failure is retried, and an "already
+   * exists" (our own request served before its reply was lost) is adopted when the snapshot carries
+   * this run's marker; one that does not is someone else's and fails the database.
+   */
+  private async createOrReuse(p: Plan): Promise<{ snapshot: Snapshot; adopted: boolean }> {
     if (p.existing) {
       log.info(
         `${p.db.id}: reusing ${p.existing.id} (${p.existing.status}) made earlier by this run attempt`,
       );
-      return p.existing;
+      return { snapshot: p.existing, adopted: false };
     }
     const { config } = this;
     this.stopIfCancelled(`snapshotting ${p.db.id}`);
@@ -477,45 +450,50 @@ class Run {
         `${p.db.id}: ${dropped.length} of its own tags did not fit on the snapshot (RDS allows 50): ${dropped.join(', ')}`,
       );
     }
-    try {
-      const snap = await createSnapshot(this.source, p.db.kind, p.db.id, p.id, tags);
-      log.info(`${p.db.id}: requested snapshot ${snap.id} (${snap.status})`);
-      return snap;
-    } catch (err) {
+    const made = await once(
+      this.calls,
+      p.db.id,
+      `create snapshot ${p.id}`,
+      () => createSnapshot(this.source, p.db.kind, p.db.id, p.id, tags),
+      async () => {
+        const found = await this.existing(this.source, p, p.id);
+        return this.ours(found, p) ? found : undefined;
+      },
+    ).catch((err: unknown) => {
       if (!isAlreadyExists(err)) throw err;
-      // A retried request may have been served already: reuse it if it is ours from this attempt.
-      const found = await describeSnapshot(this.source, p.db.kind, p.id);
-      if (found && inScope(found.tags, p.scope) && fromRun(found.tags, config.run)) {
-        p.existing = found;
-        log.info(`${p.db.id}: ${found.id} already exists from this run attempt: reusing it`);
-        return found;
-      }
       throw new OperationError(
         `a snapshot named ${p.id} already exists in ${config.region} and was not made by this run: change snapshot-prefix`,
       );
-    }
+    });
+    if (made.adopted)
+      log.info(
+        `${p.db.id}: ${p.id} already exists and carries this run's marker (a reply was lost): adopting it as ours`,
+      );
+    else log.info(`${p.db.id}: requested snapshot ${made.value.id} (${made.value.status})`);
+    return { snapshot: made.value, adopted: made.adopted };
+  }
+
+  /**
+   * The snapshot an "already exists" names. It may not be visible yet right after it was made, so
+   * "not found" is asked again for a while (like the waits) before it counts.
+   */
+  private existing(rds: Rds, p: Plan, id: string): Promise<Snapshot> {
+    return retried(
+      { ...this.calls, deadline: Math.min(this.deadline, this.deps.now().getTime() + NOT_VISIBLE_GRACE_MS) },
+      p.db.id,
+      `describe the existing snapshot ${id}`,
+      () => getSnapshot(rds, p.db.kind, id),
+      (err) => isTransient(err) || isNotFound(err),
+    );
   }
 
   private waitAvailable(region: string, snap: Snapshot, label: string): Promise<Snapshot> {
-    const rds = this.deps.rds(region);
-    const where = region === this.config.region ? '' : ` in ${region}`;
-    return poll<Snapshot>({
-      what: `snapshot ${snap.id}${where} to become available`,
+    return waitAvailable(this.deps.rds(region), snap, {
+      ...this.calls,
+      label,
+      where: region === this.config.region ? '' : ` in ${region}`,
       intervalMs: this.deps.pollIntervalMs,
       jitterMs: this.deps.jitterMs,
-      deadline: this.deadline,
-      signal: this.deps.signal,
-      sleep: this.deps.sleep,
-      now: () => this.deps.now().getTime(),
-      check: async () => {
-        const s = await describeSnapshot(rds, snap.kind, snap.id);
-        if (!s) throw new OperationError(`snapshot ${snap.id}${where} disappeared while waiting for it`);
-        if (s.status === 'available') return { done: true, value: s };
-        if (DEAD.has(s.status)) throw new OperationError(`snapshot ${snap.id}${where} is ${s.status}`);
-        return { done: false, progress: `${s.status}${s.percent !== undefined ? ` ${s.percent}%` : ''}` };
-      },
-      onProgress: (progress, ms) =>
-        log.info(`${label}: ${snap.id}${where}: ${progress} (${formatDuration(ms)} so far)`),
     });
   }
 
@@ -546,24 +524,33 @@ class Run {
           log.info(`${p.db.id}: copy ${copy.id} in ${region} exists from this run attempt: reusing it`);
         } else {
           this.stopIfCancelled(`copying ${p.id} to ${region}`);
-          try {
-            copy = await copySnapshot(
-              rds,
-              p.db.kind,
-              source.arn,
-              p.id,
-              p.db.encrypted ? config.copyKmsKeys[region] : undefined,
-            );
-            log.info(`${p.db.id}: copying ${p.id} to ${region} (${copy.status})`);
-          } catch (err) {
-            if (!isAlreadyExists(err)) throw err;
-            copy = await describeSnapshot(rds, p.db.kind, p.id);
-            if (!copy || !inScope(copy.tags, p.scope))
+          const kmsKey = p.db.encrypted ? config.copyKmsKeys[region] : undefined;
+          const made = await this.slots
+            .run(() =>
+              once(
+                this.calls,
+                p.db.id,
+                `copy ${p.id} to ${region}`,
+                () => copySnapshot(rds, p.db.kind, source.arn, p.id, kmsKey),
+                async () => {
+                  const found = await this.existing(rds, p, p.id);
+                  return this.ours(found, p) ? found : undefined;
+                },
+              ),
+            )
+            .catch((err: unknown) => {
+              if (!isAlreadyExists(err)) throw err;
               throw new OperationError(
                 `a snapshot named ${p.id} already exists in ${region} and is not ours`,
               );
-            record.reused = true;
-          }
+            });
+          copy = made.value;
+          record.adopted = made.adopted || undefined;
+          log.info(
+            made.adopted
+              ? `${p.db.id}: copy ${p.id} in ${region} already exists and carries this run's marker (a reply was lost): adopting it as ours`
+              : `${p.db.id}: copying ${p.id} to ${region} (${copy.status})`,
+          );
         }
         if (mustWait && copy.status !== 'available') copy = await this.waitAvailable(region, copy, p.db.id);
         return copy;
@@ -590,21 +577,54 @@ class Run {
     });
     (p.record.kept ??= []).push(...plan.keep.map((k) => ({ region, id: k.snapshot.id, reason: k.reason })));
     const rds = this.deps.rds(region);
-    for (const s of plan.remove) {
-      try {
-        await deleteSnapshot(rds, p.db.kind, s.id);
+    await this.slots.run(async () => {
+      for (const s of plan.remove) {
+        if (!(await this.deleteOnce(p, rds, region, s.id))) continue;
         p.record.pruned.push({ region, id: s.id, arn: s.arn, createdAt: s.createdAt?.toISOString() });
         log.info(`${p.db.id}: pruned ${s.id} in ${region} (taken ${s.createdAt?.toISOString()})`);
-      } catch (err) {
-        if (isNotFound(err)) continue; // someone else deleted it meanwhile
-        p.record.errors.push(
-          `${p.db.id}: pruning ${s.id} in ${region} failed: ${explainAwsError(err) ?? errorMessage(err)}`,
-        );
       }
-    }
+    });
     if (!plan.remove.length)
       log.info(
         `${p.db.id}: nothing to prune in ${region} (${plan.keep.length} of ours kept, keep-last ${this.config.keepLast})`,
       );
   }
+
+  /**
+   * Delete one snapshot, exactly once: transient failures are retried; "not found" after a retry
+   * (ours, or the SDK's after a lost reply) means our earlier attempt deleted it: pruned. "Not found"
+   * on the very first attempt means someone else deleted it meanwhile: not ours to report.
+   */
+  private async deleteOnce(p: Plan, rds: Rds, region: string, id: string): Promise<boolean> {
+    let attempts = 0;
+    try {
+      await once(
+        this.calls,
+        p.db.id,
+        `delete ${id} in ${region}`,
+        async () => {
+          attempts++;
+          await deleteSnapshot(rds, p.db.kind, id);
+          return true;
+        },
+        async (err) => (attempts > 1 || sdkAttempts(err) > 1 ? true : undefined),
+        isNotFound,
+      );
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) {
+        log.info(`${p.db.id}: ${id} in ${region} was already gone (deleted by someone else meanwhile)`);
+        return false;
+      }
+      p.record.errors.push(
+        `${p.db.id}: pruning ${id} in ${region} failed: ${explainAwsError(err) ?? errorMessage(err)}`,
+      );
+      return false;
+    }
+  }
+}
+
+/** How many attempts the SDK made for the call that threw `err` (its retries included). */
+function sdkAttempts(err: unknown): number {
+  return (err as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1;
 }

@@ -40,6 +40,7 @@ test('defaults and the run context', () => {
     wait: true,
     timeoutMs: 3_600_000,
     quota: 100,
+    maxParallel: 4,
     region: 'us-east-1',
     run: { runId: '123', attempt: '2', repository: 'o/r', sha: 'abc' },
     reportDir: '/tmp/rt',
@@ -58,6 +59,7 @@ test('everything set', () => {
     'max-rpo': '1h30m',
     wait: 'false',
     'timeout-minutes': '90',
+    'max-parallel': '12',
     region: 'eu-central-1',
   });
   expect(c).toMatchObject({
@@ -73,6 +75,7 @@ test('everything set', () => {
     maxRpoMs: 90 * 60_000,
     wait: false,
     timeoutMs: 90 * 60_000,
+    maxParallel: 12,
     region: 'eu-central-1',
   });
 });
@@ -124,6 +127,12 @@ test('each bad input names itself, quotes the value and says the fix', () => {
   );
   expect(fails({ 'db-instance-identifiers': 'a', 'retention-days': 'a week' })).toMatch(
     /^input "retention-days" is "a week"/,
+  );
+  expect(fails({ 'db-instance-identifiers': 'a', 'max-parallel': '0' })).toBe(
+    'input "max-parallel" is "0": expected a whole number from 1 to 50',
+  );
+  expect(fails({ 'db-instance-identifiers': 'a', 'max-parallel': 'all' })).toBe(
+    'input "max-parallel" is "all": expected a whole number from 1 to 50',
   );
   expect(fails({ 'db-instance-identifiers': 'a', wait: 'maybe' })).toBe(
     'input "wait" is "maybe": expected true or false',

@@ -16,6 +16,7 @@ export const INPUT = {
   wait: 'wait',
   timeoutMinutes: 'timeout-minutes',
   quota: 'manual-snapshot-quota',
+  maxParallel: 'max-parallel',
   region: 'region',
 } as const;
 
@@ -49,6 +50,8 @@ export interface Config {
   wait: boolean;
   timeoutMs: number;
   quota: number;
+  /** Databases whose snapshot, copy and delete requests are sent at once. */
+  maxParallel: number;
   region: string;
   run: RunContext;
   /** Directory for the JSON report (RUNNER_TEMP on a runner). */
@@ -63,6 +66,8 @@ export const IDENTIFIER = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/i;
 const DB_ID_EXPECTED =
   'RDS identifiers (a letter first, then letters, digits and single hyphens, at most 63 characters)';
 const PREFIX_MAX = 40;
+/** Default for max-parallel: a few databases at a time stay well inside an account's RDS API rate. */
+export const MAX_PARALLEL = 4;
 
 function identifiers(inputs: Inputs, name: string): string[] {
   const items = inputs.list(name, { commas: true, expected: DB_ID_EXPECTED });
@@ -182,6 +187,7 @@ export function readConfig(inputs = new Inputs(), env: NodeJS.ProcessEnv = proce
   const wait = inputs.boolean(INPUT.wait, { default: true });
   const timeoutMinutes = inputs.integer(INPUT.timeoutMinutes, { min: 1, max: 1440, default: 60 })!;
   const quota = inputs.integer(INPUT.quota, { min: 1, max: 100000, default: 100 })!;
+  const maxParallel = inputs.integer(INPUT.maxParallel, { min: 1, max: 50, default: MAX_PARALLEL })!;
   const region = resolveRegion(inputs.string(INPUT.region), env, INPUT.region);
   const copyRegions = regions(inputs, region);
   const copyKmsKeys = kmsKeys(inputs, copyRegions);
@@ -200,6 +206,7 @@ export function readConfig(inputs = new Inputs(), env: NodeJS.ProcessEnv = proce
     wait,
     timeoutMs: timeoutMinutes * 60_000,
     quota,
+    maxParallel,
     region,
     run: {
       runId: runId && /^\d+$/.test(runId) ? runId : undefined,

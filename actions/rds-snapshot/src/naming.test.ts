@@ -1,4 +1,13 @@
-import { fromRun, inScope, mergeTags, provenanceTags, snapshotId, tagMap, MAX_TAGS } from './naming.js';
+import {
+  fromRun,
+  inScope,
+  madeByRun,
+  mergeTags,
+  provenanceTags,
+  snapshotId,
+  tagMap,
+  MAX_TAGS,
+} from './naming.js';
 
 const run = { runId: '7100000001', attempt: '2', repository: 'o/r', sha: 'abc123' };
 const at = new Date('2026-03-04T05:06:07.890Z');
@@ -76,4 +85,20 @@ describe('tags', () => {
     expect(fromRun(t, { ...run, attempt: '3' })).toBe(false);
     expect(fromRun(t, { attempt: '2' })).toBe(false);
   });
+});
+
+test('madeByRun: our series and this run attempt; outside Actions, taken since this run started', () => {
+  const scope = { database: 'orders', sourceRegion: 'us-east-1', prefix: 'oaktree' };
+  const run = { runId: '9', attempt: '2' };
+  const tags = tagMap(provenanceTags(scope, run));
+  const started = new Date('2026-11-26T12:00:00.500Z');
+  expect(madeByRun(tags, undefined, scope, run, started)).toBe(true);
+  expect(madeByRun(tags, undefined, scope, { runId: '9', attempt: '1' }, started)).toBe(false);
+  expect(madeByRun(tags, undefined, { ...scope, database: 'billing' }, run, started)).toBe(false);
+  const local = { attempt: '1' };
+  const localTags = tagMap(provenanceTags(scope, local));
+  // AWS keeps whole seconds: a snapshot taken in the run's first second counts
+  expect(madeByRun(localTags, new Date('2026-11-26T12:00:00Z'), scope, local, started)).toBe(true);
+  expect(madeByRun(localTags, new Date('2026-11-26T11:59:59Z'), scope, local, started)).toBe(false);
+  expect(madeByRun(localTags, undefined, scope, local, started)).toBe(false);
 });

@@ -94,3 +94,20 @@ export function inScope(tags: TagMap, scope: Scope): boolean {
 export function fromRun(tags: TagMap, run: RunContext): boolean {
   return run.runId !== undefined && tags[TAG.runId] === run.runId && tags[TAG.attempt] === run.attempt;
 }
+
+/**
+ * Carries this run's marker: our tags for the series and, in Actions, this run attempt's run-id and
+ * run-attempt tags. Outside Actions there is no run id: then the snapshot (named with this run's start
+ * second) must also have been taken since this run started.
+ */
+export function madeByRun(
+  tags: TagMap,
+  createdAt: Date | undefined,
+  scope: Scope,
+  run: RunContext,
+  started: Date,
+): boolean {
+  if (!inScope(tags, scope)) return false;
+  if (run.runId !== undefined) return fromRun(tags, run);
+  return createdAt !== undefined && createdAt.getTime() >= Math.floor(started.getTime() / 1000) * 1000;
+}

@@ -1,12 +1,13 @@
 import {
   CopyDBSnapshotCommand,
   DescribeDBInstancesCommand,
+  DescribeDBClusterSnapshotsCommand,
   DescribeDBSnapshotsCommand,
   ListTagsForResourceCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { copySnapshot, describeDatabases, describeSnapshot, listManualSnapshots } from './rds.js';
+import { copySnapshot, describeDatabases, getSnapshot, listManualSnapshots } from './rds.js';
 
 const mock = mockClient(RDSClient);
 const client = new RDSClient({
@@ -65,11 +66,20 @@ test('a copy names the source by ARN (so the SDK presigns) and asks for the tags
   });
 });
 
-test('describeSnapshot answers undefined for a snapshot that does not exist', async () => {
+test('getSnapshot throws the not-found error for a missing snapshot, also when the answer is empty', async () => {
   const e = new Error('not found');
   e.name = 'DBSnapshotNotFoundFault';
   mock.on(DescribeDBSnapshotsCommand).rejects(e);
-  await expect(describeSnapshot(client, 'instance', 'nope')).resolves.toBeUndefined();
+  await expect(getSnapshot(client, 'instance', 'nope')).rejects.toBe(e);
+  mock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [] });
+  await expect(getSnapshot(client, 'instance', 'nope')).rejects.toMatchObject({
+    name: 'DBSnapshotNotFoundFault',
+    message: 'DB snapshot nope not found',
+  });
+  mock.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
+  await expect(getSnapshot(client, 'cluster', 'nope')).rejects.toMatchObject({
+    name: 'DBClusterSnapshotNotFoundFault',
+  });
 });
 
 test('through the real SDK stack, a cross-region copy from an ARN carries a presigned URL for the source region', async () => {

@@ -15,7 +15,6 @@ import {
   type DBSnapshot,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { isNotFound } from '@oaktree/aws';
 import type { Tag } from './inputs.js';
 import { tagMap, type TagMap } from './naming.js';
 
@@ -185,21 +184,25 @@ async function listTags(rds: Rds, arn: string): Promise<TagMap> {
   return tagMap(r.TagList);
 }
 
-/** One snapshot by identifier, or undefined when it does not exist. */
-export async function describeSnapshot(rds: Rds, kind: Kind, id: string): Promise<Snapshot | undefined> {
-  try {
-    if (kind === 'instance') {
-      const r = await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }));
-      const s = r.DBSnapshots?.[0];
-      return s ? fromInstanceSnapshot(s) : undefined;
-    }
+/** One snapshot by identifier; a missing one throws the SDK's not-found error (for the waits' grace). */
+export async function getSnapshot(rds: Rds, kind: Kind, id: string): Promise<Snapshot> {
+  if (kind === 'instance') {
+    const r = await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }));
+    const s = r.DBSnapshots?.[0];
+    if (s) return fromInstanceSnapshot(s);
+  } else {
     const r = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: id }));
     const s = r.DBClusterSnapshots?.[0];
-    return s ? fromClusterSnapshot(s) : undefined;
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
+    if (s) return fromClusterSnapshot(s);
   }
+  throw notFound(kind, id);
+}
+
+/** An empty answer to a describe by identifier, told like the API's own "not found". */
+function notFound(kind: Kind, id: string): Error {
+  const e = new Error(`${kind === 'instance' ? 'DB snapshot' : 'DB cluster snapshot'} ${id} not found`);
+  e.name = kind === 'instance' ? 'DBSnapshotNotFoundFault' : 'DBClusterSnapshotNotFoundFault';
+  return e;
 }
 
 export async function createSnapshot(

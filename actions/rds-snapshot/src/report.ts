@@ -10,6 +10,11 @@ export interface SnapshotRecord {
   status: string;
   /** Found from an earlier try of the same run attempt instead of made now. */
   reused: boolean;
+  /**
+   * Made by this run's own request whose reply was lost: the retry met "already exists" and found
+   * this run's marker on it.
+   */
+  adopted?: boolean;
   createdAt?: string;
 }
 
@@ -63,6 +68,7 @@ export interface Report {
     keepLast: number;
     maxRpoSeconds: number;
     wait: boolean;
+    maxParallel?: number;
   };
   databases: DatabaseReport[];
   /** Set when the run stopped early (bad input, quota, cancellation). */
