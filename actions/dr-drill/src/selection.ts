@@ -12,6 +12,8 @@ export interface Candidate {
   /** For instances inside a cluster. */
   clusterId?: string;
   deletionProtection?: boolean;
+  /** Epoch ms until which "not found" means "not visible yet" (a resource this drill just asked for). */
+  notVisibleUntil?: number;
 }
 
 /** Resources of this drill: exactly those whose dr-drill-id tag equals the drill id. */
