@@ -26,7 +26,9 @@ export type Fault =
   /** Forward, let the backend apply the call, then answer 500 (or reset): the client never sees the reply. */
   | { kind: 'lose-reply'; as?: 'error' | 'reset' }
   /** An account's API rate limit: a token bucket; an empty bucket answers throttling. */
-  | { kind: 'rate-limit'; perSecond: number; burst: number };
+  | { kind: 'rate-limit'; perSecond: number; burst: number }
+  /** Forward, then hand the client an edited reply body (e.g. a listing that does not show a new resource yet). */
+  | { kind: 'rewrite'; body: (text: string, call: Readonly<ProxyCall>) => string };
 
 export interface FaultRule {
   /** For the call log and assertions. */
@@ -302,6 +304,14 @@ export async function startFaultProxy(opts: { target: string; maxLifetimeMs?: nu
             'We encountered an internal error. Please try again.',
           );
         }
+        if (fault?.kind === 'rewrite')
+          return reply(
+            res,
+            call,
+            answer.status,
+            answer.headers,
+            fault.body(answer.body.toString('utf8'), call),
+          );
         reply(res, call, answer.status, answer.headers, answer.body);
       } catch (err) {
         if (res.headersSent) return void res.destroy();
