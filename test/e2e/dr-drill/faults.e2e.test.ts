@@ -238,6 +238,7 @@ describe('a lost reply on each kind of create: the retry meets "already exists" 
     expect(r.main.log).toMatch(
       /a retry met "already exists" for it, and it carries this drill's dr-drill-id tag: adopted as ours/,
     );
+    expect(r.summary).toContain('(ours, adopted after a lost reply)');
     expect(await Promise.all(REGIONS.map((x) => inventory(x)))).toEqual(
       before.map((b) => ({ ...b, snapshots: expect.any(Array) })),
     );
