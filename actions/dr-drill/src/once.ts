@@ -1,6 +1,7 @@
 import { formatDuration } from '@oaktree/action-kit';
 import {
   PollCancelledError,
+  PollTimeoutError,
   TransientExhaustedError,
   exactlyOnce,
   isNotFound,
@@ -135,10 +136,32 @@ export async function moveOnce(ctx: DrillContext, spec: MoveSpec): Promise<{ ver
       return true;
     },
     conflict: (err) => err instanceof TransientExhaustedError || spec.conflict(err),
-    adopt: async () => ((await spec.reached()) ? true : undefined),
+    adopt: async () => ((await reachedSoon(ctx, spec)) ? true : undefined),
   });
   if (r.adopted) ctx.deps.log.info(`  ${spec.what}: no reply arrived, but ${spec.reachedText}: carrying on`);
   return { verified: r.adopted };
+}
+
+/** How long a move we asked for may take to show in describe calls before "not moved" is believed. */
+export const MOVE_VISIBLE_MS = 30_000;
+
+/** Look a few times: RDS shows a move it accepted with a delay of seconds. */
+async function reachedSoon(ctx: DrillContext, spec: MoveSpec): Promise<boolean> {
+  try {
+    return await poll<boolean>({
+      what: `${spec.what} to show`,
+      intervalMs: 2000,
+      deadline: Math.min(ctx.deadline, ctx.deps.now() + MOVE_VISIBLE_MS),
+      signal: ctx.deps.signal,
+      now: ctx.deps.now,
+      sleep: ctx.deps.sleep,
+      check: async () =>
+        (await spec.reached()) ? { done: true as const, value: true } : { done: false as const },
+    });
+  } catch (err) {
+    if (err instanceof PollTimeoutError) return false;
+    throw err;
+  }
 }
 
 export const isInvalidState = (err: unknown): boolean =>

@@ -5,7 +5,9 @@
  *
  * Where moto differs from RDS the proxy is taught RDS's answer: moto replaces a cluster or read
  * replica when it is created again under the same identifier, RDS refuses with
- * DBClusterAlreadyExistsFault / DBInstanceAlreadyExists (see refuseRepeats). moto has no
+ * DBClusterAlreadyExistsFault / DBInstanceAlreadyExists (see refuseRepeats); moto applies a second
+ * failover or promotion, RDS refuses it with an invalid-state error (refuseSecond); moto keeps naming
+ * the source of a promoted replica, RDS does not (the 'promoted' rewrite). moto has no
  * SwitchoverGlobalCluster, so a lost switchover reply is covered by unit tests (switchover.test.ts).
  */
 import { jest } from '@jest/globals';
@@ -342,5 +344,96 @@ describe('late visibility', () => {
     expect(proxy().injected('stale-listing').length).toBeGreaterThan(0);
     expect(rep.cleanup.deleted.sort()).toEqual(rep.created.map((c: { arn: string }) => c.arn).sort());
     expect(r.post?.log).toContain('nothing left to clean up');
+  });
+});
+
+/** RDS refuses a second move while (or after) the first is applied; moto would apply it again. */
+function refuseSecond(op: string, code: string, message: string): FaultRule {
+  return {
+    name: 'rds-refuses-repeat',
+    service: 'rds',
+    operation: op,
+    calls: [1],
+    fault: { kind: 'error', status: 400, code, message },
+  };
+}
+
+describe('a lost reply on a move: verified by a fresh describe, never repeated', () => {
+  test('cluster-failover: the writer moved once, the drill carries on', async () => {
+    await createAuroraCluster('ledger', ['ledger-a', 'ledger-b']);
+    proxy().inject({
+      name: 'lost',
+      service: 'rds',
+      operation: 'FailoverDBCluster',
+      calls: [0],
+      fault: { kind: 'lose-reply' },
+    });
+    proxy().inject(
+      refuseSecond('FailoverDBCluster', 'InvalidDBClusterStateFault', 'DB cluster ledger is failing over'),
+    );
+    const r = await runAction({
+      action: ACTION,
+      env: { AWS_ENDPOINT_URL: proxy().url },
+      inputs: {
+        ...base,
+        scenario: 'cluster-failover',
+        'source-db-cluster': 'ledger',
+        'allow-disruption': 'true',
+      },
+    });
+    expect({ main: r.main.exitCode, post: r.post?.exitCode }).toEqual({ main: 0, post: 0 });
+    expect(r.outputs.passed).toBe('true');
+    expect(
+      proxy().calls.filter((c) => c.operation === 'FailoverDBCluster' && c.backendStatus === 200),
+    ).toHaveLength(1);
+    expect((await inventory()).clusters[0]!.writer).toBe('ledger-b');
+    expect(r.main.log).toContain(
+      'fail over cluster ledger: no reply arrived, but cluster ledger is failing over: carrying on',
+    );
+    expect(report(r).transitions.map((t: { state: string }) => t.state)).toEqual([
+      'failing-over',
+      'waiting-for-recovery',
+      'recovered',
+    ]);
+  });
+
+  test('replica-promote: the promotion applied once, the drill carries on and cleans up', async () => {
+    const s = scenarios.replica!;
+    await s.seed();
+    proxy().inject({
+      name: 'lost',
+      service: 'rds',
+      operation: 'PromoteReadReplica',
+      calls: [0],
+      fault: { kind: 'lose-reply' },
+    });
+    proxy().inject(
+      refuseSecond('PromoteReadReplica', 'InvalidDBInstanceState', 'DB instance is not a read replica'),
+    );
+    // moto keeps naming the source of a promoted replica; RDS does not (a promoted instance replicates nothing).
+    proxy().inject({
+      name: 'promoted',
+      service: 'rds',
+      operation: 'DescribeDBInstances',
+      when: (c) =>
+        (c.params.DBInstanceIdentifier ?? '').endsWith('-replica') &&
+        proxy().calls.some((x) => x.operation === 'PromoteReadReplica' && x.backendStatus === 200),
+      fault: {
+        kind: 'rewrite',
+        body: (t) =>
+          t.replace(
+            /<ReadReplicaSourceDBInstanceIdentifier>[^<]*<\/ReadReplicaSourceDBInstanceIdentifier>/,
+            '',
+          ),
+      },
+    });
+    const r = await run(s);
+    await expectCleanRun(r, s, false);
+    expect(
+      proxy().calls.filter((c) => c.operation === 'PromoteReadReplica' && c.backendStatus === 200),
+    ).toHaveLength(1);
+    expect(r.main.log).toMatch(
+      /promote replica drill-\S+-replica: no reply arrived, but .* is being promoted: carrying on/,
+    );
   });
 });
