@@ -29,7 +29,8 @@ export type Fault =
   | { kind: 'rate-limit'; perSecond: number; burst: number }
   /**
    * Forward, then give the client the backend's reply edited: what AWS would answer where the
-   * emulator differs (a new snapshot `creating` where moto says `available` at once).
+   * emulator differs (a new snapshot `creating` where moto says `available` at once; a tag listing
+   * that does not show a new resource yet).
    */
   | { kind: 'edit-reply'; edit: (body: string, call: Readonly<ProxyCall>) => string };
 

@@ -13,10 +13,25 @@ export function httpStatus(err: unknown): number | undefined {
   return (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 }
 
+/** The instance, or the "not found" error thrown (for waits that treat it as "not visible yet"). */
+export async function mustDescribeInstance(rds: Rds, id: string): Promise<DBInstance> {
+  const r = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+  const i = r.DBInstances?.[0];
+  if (!i) throw Object.assign(new Error(`DB instance ${id} not found`), { name: 'DBInstanceNotFoundFault' });
+  return i;
+}
+
+/** The cluster, or the "not found" error thrown. */
+export async function mustDescribeCluster(rds: Rds, id: string): Promise<DBCluster> {
+  const r = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }));
+  const c = r.DBClusters?.[0];
+  if (!c) throw Object.assign(new Error(`DB cluster ${id} not found`), { name: 'DBClusterNotFoundFault' });
+  return c;
+}
+
 export async function describeInstance(rds: Rds, id: string): Promise<DBInstance | undefined> {
   try {
-    const r = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
-    return r.DBInstances?.[0];
+    return await mustDescribeInstance(rds, id);
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
@@ -25,8 +40,7 @@ export async function describeInstance(rds: Rds, id: string): Promise<DBInstance
 
 export async function describeCluster(rds: Rds, id: string): Promise<DBCluster | undefined> {
   try {
-    const r = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }));
-    return r.DBClusters?.[0];
+    return await mustDescribeCluster(rds, id);
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;

@@ -111,20 +111,92 @@ test('"not found" counts as deleted; a 5xx that deleted anyway counts as deleted
   m.reset();
   region([inst('stuck', { 'dr-drill-id': DRILL })]);
   m.on(DeleteDBInstanceCommand).rejects(
-    Object.assign(new Error('throttled'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } }),
+    Object.assign(new Error('not allowed'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
   );
-  const r = await cleanupDrill(deps(), DRILL, ['us-east-1'], {
-    deadline: Date.now() + 1e9,
-    intervalMs: 1000,
-  });
+  const d = deps();
+  const r = await cleanupDrill(d, DRILL, ['us-east-1'], { deadline: d.now() + 600_000, intervalMs: 1000 });
   expect(r.left).toEqual([
     {
       arn: 'arn:aws:rds:us-east-1:123456789012:db:stuck',
       kind: 'instance',
       region: 'us-east-1',
-      error: 'throttled',
+      error: 'not allowed',
     },
   ]);
+});
+
+test('throttling is not terminal: a delete throttled for a while succeeds; throttled to the deadline, it is left with the reason', async () => {
+  const db = region([inst('slow', { 'dr-drill-id': DRILL })]);
+  let throttled = 0;
+  const throttle = () =>
+    Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } });
+  m.on(DeleteDBInstanceCommand).callsFake((input) => {
+    if (++throttled <= 4) throw throttle();
+    db.delete(input.DBInstanceIdentifier);
+    return {};
+  });
+  const d = deps();
+  const ok = await cleanupDrill(d, DRILL, ['us-east-1'], { deadline: d.now() + 600_000, intervalMs: 1000 });
+  expect(ok.left).toEqual([]);
+  expect(ok.deleted.map((x) => x.id)).toEqual(['slow']);
+  expect(d.log.lines.filter((l) => l.includes('AWS answered Throttling (transient)'))).toHaveLength(4);
+
+  m.reset();
+  region([inst('stuck', { 'dr-drill-id': DRILL })]);
+  m.on(DeleteDBInstanceCommand).rejects(throttle());
+  const d2 = deps();
+  const r = await cleanupDrill(d2, DRILL, ['us-east-1'], { deadline: d2.now() + 120_000, intervalMs: 1000 });
+  expect(r.left).toHaveLength(1);
+  expect(r.left[0]!.error).toMatch(/timed out after .* \(AWS was answering Throttling: Rate exceeded\)/);
+});
+
+test('a recorded resource the tag listing does not show yet is deleted; "not found" right after its creation means "not visible yet"', async () => {
+  const d = deps();
+  const db = region([]);
+  const recorded = {
+    kind: 'instance' as const,
+    id: `${DRILL}-restore`,
+    arn: `arn:aws:rds:us-east-1:123456789012:db:${DRILL}-restore`,
+    region: 'us-east-1',
+    role: 'restore',
+    createdAt: new Date(d.now()).toISOString(),
+    status: 'created' as const,
+  };
+  // Not visible to anything for 20 s, then visible to describe-by-id but never to the listing.
+  const appearsAt = d.now() + 20_000;
+  m.on(DescribeDBInstancesCommand).callsFake((input) => {
+    if (!input.DBInstanceIdentifier) return { DBInstances: [] };
+    if (d.now() >= appearsAt && !db.has(input.DBInstanceIdentifier) && !deletedOnce)
+      db.set(recorded.id, inst(recorded.id, { 'dr-drill-id': DRILL }));
+    const i = db.get(input.DBInstanceIdentifier);
+    if (!i) throw notFound();
+    return { DBInstances: [i] };
+  });
+  let deletedOnce = false;
+  m.on(DeleteDBInstanceCommand).callsFake((input) => {
+    deletedOnce = true;
+    db.delete(input.DBInstanceIdentifier);
+    return {};
+  });
+  const r = await cleanupDrill(d, DRILL, ['us-east-1'], {
+    deadline: d.now() + 600_000,
+    intervalMs: 5000,
+    recorded: [recorded],
+  });
+  expect(r.found).toBe(1);
+  expect(r.left).toEqual([]);
+  expect(r.deleted.map((x) => x.id)).toEqual([recorded.id]);
+  expect(m.commandCalls(DeleteDBInstanceCommand)).toHaveLength(1);
+  expect(d.log.lines.some((l) => l.includes('not visible yet'))).toBe(true);
+
+  // Once a cleanup saw it gone, it is no longer looked for by its record (the tag would find it).
+  const again = await cleanupDrill(d, DRILL, ['us-east-1'], {
+    deadline: d.now() + 600_000,
+    intervalMs: 5000,
+    recorded: [{ ...recorded, deletedAt: new Date(d.now()).toISOString() }],
+  });
+  expect(again.left).toEqual([]);
+  expect(m.commandCalls(DeleteDBInstanceCommand)).toHaveLength(1);
 });
 
 test('cleanup that times out lists what is still there', async () => {
@@ -188,8 +260,8 @@ test('the sweep deletes expired drill resources, spares young ones, never sees f
   const past = '2026-11-26T00:00:00Z';
   const db = region([
     inst('prod', { 'dr-drill-expires': past }),
-    inst('expired', { 'dr-drill-id': 'drill-a', 'dr-drill-expires': past }),
-    inst('young', { 'dr-drill-id': 'drill-b', 'dr-drill-expires': '2026-11-26T05:00:00Z' }),
+    inst('drill-a-restore', { 'dr-drill-id': 'drill-a', 'dr-drill-expires': past }),
+    inst('drill-b-restore', { 'dr-drill-id': 'drill-b', 'dr-drill-expires': '2026-11-26T05:00:00Z' }),
     inst('current', { 'dr-drill-id': DRILL, 'dr-drill-expires': past }),
   ]);
   const d = deps();
@@ -200,7 +272,7 @@ test('the sweep deletes expired drill resources, spares young ones, never sees f
     deadline: d.now() + 1e6,
     intervalMs: 1000,
   });
-  expect(r.deleted.map((x) => x.arn.split(':').pop())).toEqual(['expired']);
-  expect(r.spared.map((x) => x.arn.split(':').pop())).toEqual(['young', 'current']);
-  expect([...db.keys()]).toEqual(['prod', 'young', 'current']);
+  expect(r.deleted.map((x) => x.arn.split(':').pop())).toEqual(['drill-a-restore']);
+  expect(r.spared.map((x) => x.arn.split(':').pop())).toEqual(['drill-b-restore', 'current']);
+  expect([...db.keys()]).toEqual(['prod', 'drill-b-restore', 'current']);
 });

@@ -6,8 +6,8 @@ import {
   type DBCluster,
   type DBInstance,
 } from '@aws-sdk/client-rds';
-import { errorMessage } from '@oaktree/action-kit';
-import { isNotFound } from '@oaktree/aws';
+import { errorMessage, formatDuration } from '@oaktree/action-kit';
+import { PollTimeoutError, isNotFound, poll, retryTransient } from '@oaktree/aws';
 import {
   describeCluster,
   describeInstance,
@@ -16,7 +16,9 @@ import {
   listInstances,
   type Rds,
 } from './aws.js';
+import { recordedCandidates, unionTargets } from './inflight.js';
 import { deletionOrder, ownedBy, selectOrphans, type Candidate } from './selection.js';
+import type { CreatedResource } from './state.js';
 import { TAG_ID, tagValue } from './tags.js';
 
 export interface CleanupDeps {
@@ -27,7 +29,7 @@ export interface CleanupDeps {
 }
 
 export interface CleanupOutcome {
-  deleted: Array<{ arn: string; kind: string; region: string; reason?: string }>;
+  deleted: Array<{ arn: string; id: string; kind: string; region: string; reason?: string }>;
   /** Resources that could not be deleted (or not confirmed gone), with why. */
   left: Array<{ arn: string; kind: string; region: string; error: string }>;
   spared: Array<{ arn: string; reason: string }>;
@@ -87,9 +89,13 @@ export async function deleteOne(
   rds: Rds,
   c: Candidate,
   expectId: string | ((id: string) => boolean),
+  now: () => number = Date.now,
 ): Promise<'gone' | 'deleting'> {
   const fresh = await describeCandidate(rds, c);
-  if (!fresh) return 'gone';
+  if (!fresh) {
+    if (c.notVisibleUntil !== undefined && now() < c.notVisibleUntil) throw notVisibleYet(c);
+    return 'gone';
+  }
   const id = tagValue(fresh.tags, TAG_ID);
   const ok = typeof expectId === 'string' ? id === expectId : id !== undefined && expectId(id);
   if (!ok) throw new Error(`refusing to delete ${c.arn}: its ${TAG_ID} tag is ${JSON.stringify(id ?? null)}`);
@@ -146,7 +152,34 @@ export async function deleteOne(
   return 'deleting';
 }
 
-/** Wait until a resource is gone. */
+/** A just-requested resource that describe does not show yet: `poll` treats it as "not visible yet". */
+function notVisibleYet(c: Candidate): Error {
+  return Object.assign(new Error(`${c.kind} ${c.id} is not visible yet`), { name: 'ResourceNotFoundYet' });
+}
+
+/** The shared poll for cleanup waits: transient errors are retried until the deadline, with a line saying so. */
+function cleanupPoll<T>(
+  deps: CleanupDeps,
+  c: Candidate,
+  what: string,
+  opts: { deadline: number; intervalMs: number; signal?: AbortSignal; notFoundGraceMs?: number },
+  check: () => Promise<{ done: true; value: T } | { done: false; progress?: string }>,
+): Promise<T> {
+  return poll({
+    what,
+    intervalMs: opts.intervalMs,
+    deadline: opts.deadline,
+    signal: opts.signal,
+    notFoundGraceMs: opts.notFoundGraceMs,
+    now: deps.now,
+    sleep: deps.sleep,
+    check,
+    onProgress: (p, elapsedMs) =>
+      deps.log.info(`  ${c.kind} ${c.id} (${c.region}): ${p} after ${formatDuration(elapsedMs)}`),
+  });
+}
+
+/** Wait until a resource is gone; false when the deadline passed first (or the wait was cancelled). */
 export async function waitGone(
   deps: CleanupDeps,
   rds: Rds,
@@ -155,11 +188,42 @@ export async function waitGone(
   intervalMs: number,
   signal?: AbortSignal,
 ): Promise<boolean> {
-  for (;;) {
-    if (!(await describeCandidate(rds, c))) return true;
-    if (deps.now() >= deadline || signal?.aborted) return false;
-    await deps.sleep(Math.min(intervalMs, Math.max(0, deadline - deps.now())), signal);
+  try {
+    return await cleanupPoll(
+      deps,
+      c,
+      `${c.kind} ${c.id} to be deleted`,
+      { deadline, intervalMs, signal },
+      async () => {
+        const x = await describeCandidate(rds, c);
+        return x ? { done: false, progress: x.status ?? 'still there' } : { done: true, value: true };
+      },
+    );
+  } catch (err) {
+    if (err instanceof PollTimeoutError || signal?.aborted) return false;
+    throw err;
   }
+}
+
+/** deleteOne, with transient errors and a not-yet-visible resource retried until the deadline. */
+function deleteWithRetries(
+  deps: CleanupDeps,
+  rds: Rds,
+  c: Candidate,
+  opts: DeleteOptions,
+): Promise<'gone' | 'deleting'> {
+  return cleanupPoll(
+    deps,
+    c,
+    `deleting ${c.kind} ${c.id}`,
+    {
+      ...opts,
+      // Poll's grace only classifies the answer; deleteOne decides when "not found" means gone.
+      notFoundGraceMs: c.notVisibleUntil === undefined ? 0 : Math.max(0, c.notVisibleUntil - deps.now()) + 1,
+      intervalMs: Math.min(opts.intervalMs, 5000),
+    },
+    async () => ({ done: true, value: await deleteOne(rds, c, opts.expectId, deps.now) }),
+  );
 }
 
 export interface DeleteOptions {
@@ -194,11 +258,12 @@ export async function deleteAll(
           }
         }
       }
-      const r = await deleteOne(rds, c, opts.expectId);
+      const r = await deleteWithRetries(deps, rds, c, opts);
       deps.log.info(
         `  ${r === 'gone' ? 'already gone' : 'deleting'}: ${c.kind} ${c.id} (${c.region})${c.reason ? ` - ${c.reason}` : ''}`,
       );
-      if (r === 'gone') out.deleted.push({ arn: c.arn, kind: c.kind, region: c.region, reason: c.reason });
+      if (r === 'gone')
+        out.deleted.push({ arn: c.arn, id: c.id, kind: c.kind, region: c.region, reason: c.reason });
       else pending.push(c);
     } catch (err) {
       out.left.push({ arn: c.arn, kind: c.kind, region: c.region, error: errorMessage(err) });
@@ -208,12 +273,12 @@ export async function deleteAll(
     const mustWait =
       opts.wait || (c.kind === 'instance' && c.clusterId && clusterIds.has(`${c.region}/${c.clusterId}`));
     if (!mustWait) {
-      out.deleted.push({ arn: c.arn, kind: c.kind, region: c.region, reason: c.reason });
+      out.deleted.push({ arn: c.arn, id: c.id, kind: c.kind, region: c.region, reason: c.reason });
       continue;
     }
     try {
       if (await waitGone(deps, deps.rds(c.region), c, opts.deadline, opts.intervalMs, opts.signal))
-        out.deleted.push({ arn: c.arn, kind: c.kind, region: c.region, reason: c.reason });
+        out.deleted.push({ arn: c.arn, id: c.id, kind: c.kind, region: c.region, reason: c.reason });
       else
         out.left.push({
           arn: c.arn,
@@ -228,22 +293,63 @@ export async function deleteAll(
   return out;
 }
 
-/** Find everything tagged with this drill id in the given regions and delete it, waiting until gone. */
-export async function cleanupDrill(
+/** listCandidates, with transient errors retried until the deadline. */
+function listWithRetries(
+  deps: CleanupDeps,
+  region: string,
+  opts: { deadline: number; signal?: AbortSignal },
+): Promise<Candidate[]> {
+  return retryTransient(() => listCandidates(deps.rds(region), region), {
+    what: `listing drill resources in ${region}`,
+    deadline: opts.deadline,
+    signal: opts.signal,
+    now: deps.now,
+    sleep: deps.sleep,
+    onRetry: (e) =>
+      deps.log.info(
+        `  listing ${region}: AWS answered ${e.code} (transient); retrying in ${formatDuration(e.retryInMs)}`,
+      ),
+  });
+}
+
+/** Everything this drill owns: what the tag listing shows, plus what was recorded but is not listed (yet). */
+export async function drillTargets(
   deps: CleanupDeps,
   drillId: string,
   regions: string[],
-  opts: { deadline: number; intervalMs: number; signal?: AbortSignal; wait?: boolean },
-): Promise<CleanupOutcome & { found: number }> {
-  const found: Candidate[] = [];
+  recorded: CreatedResource[],
+  opts: { deadline: number; signal?: AbortSignal },
+): Promise<{ targets: Candidate[]; left: CleanupOutcome['left'] }> {
+  const listed: Candidate[] = [];
   const left: CleanupOutcome['left'] = [];
-  for (const region of [...new Set(regions)]) {
+  for (const region of [...new Set([...regions, ...recorded.map((r) => r.region)])]) {
     try {
-      found.push(...ownedBy(drillId, await listCandidates(deps.rds(region), region)));
+      listed.push(...ownedBy(drillId, await listWithRetries(deps, region, opts)));
     } catch (err) {
       left.push({ arn: `(could not list ${region})`, kind: 'region', region, error: errorMessage(err) });
     }
   }
+  return { targets: unionTargets(listed, recordedCandidates(recorded)), left };
+}
+
+/**
+ * Delete everything of this drill, waiting until gone: the union of the resources it recorded (from
+ * the moment each create was sent) and what carries its dr-drill-id tag in the given regions, so a
+ * resource the tag listing does not show yet is deleted too.
+ */
+export async function cleanupDrill(
+  deps: CleanupDeps,
+  drillId: string,
+  regions: string[],
+  opts: {
+    deadline: number;
+    intervalMs: number;
+    signal?: AbortSignal;
+    wait?: boolean;
+    recorded?: CreatedResource[];
+  },
+): Promise<CleanupOutcome & { found: number }> {
+  const { targets: found, left } = await drillTargets(deps, drillId, regions, opts.recorded ?? [], opts);
   const r = await deleteAll(deps, found, {
     expectId: drillId,
     wait: opts.wait ?? true,
@@ -271,7 +377,7 @@ export async function sweepOrphans(
   const left: CleanupOutcome['left'] = [];
   for (const region of [...new Set(regions)]) {
     try {
-      all.push(...(await listCandidates(deps.rds(region), region)));
+      all.push(...(await listWithRetries(deps, region, opts)));
     } catch (err) {
       left.push({ arn: `(could not list ${region})`, kind: 'region', region, error: errorMessage(err) });
     }

@@ -40,6 +40,11 @@ function fakeRds(source: DBInstance) {
           return { DBClusters: [] };
         case 'RestoreDBInstanceToPointInTime': {
           const id = input.TargetDBInstanceIdentifier as string;
+          // Like RDS: the identifier is taken (by a lost-reply first attempt, or by someone else).
+          if (instances.has(id))
+            throw Object.assign(new Error('DB instance already exists'), {
+              name: 'DBInstanceAlreadyExistsFault',
+            });
           const i: DBInstance = {
             DBInstanceIdentifier: id,
             DBInstanceArn: `arn:aws:rds:us-east-1:${ACCOUNT}:db:${id}`,
@@ -273,22 +278,70 @@ describe('preflight of the SQL connection, before anything is created', () => {
 });
 
 describe('cleanup after an error', () => {
-  test('a restore accepted by RDS whose response was lost is still deleted, found by its drill-id tag', async () => {
+  test('a restore whose reply was lost: the retry meets "already exists" for our own instance and adopts it', async () => {
     const fake = fakeRds(source);
+    let lost = 0;
     fake.hooks.afterRestore = () => {
-      throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      if (lost++ === 0) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
     };
     const { report, log, saved } = await drill(source, {}, {}, fake);
-    expect(report.outcome).toBe('error');
-    expect(report.created).toEqual([]);
-    const arn = `arn:aws:rds:us-east-1:${ACCOUNT}:db:${report.drillId}-restore`;
+    expect(report.outcome).toBe('passed');
+    const id = `${report.drillId}-restore`;
+    const arn = `arn:aws:rds:us-east-1:${ACCOUNT}:db:${id}`;
+    expect(fake.calls.filter((c) => c === 'RestoreDBInstanceToPointInTime')).toHaveLength(2);
+    expect(report.created).toEqual([
+      expect.objectContaining({ id, arn, status: 'adopted', role: 'restore' }),
+    ]);
+    // Recorded for post before the call was sent, then confirmed as adopted.
+    const restoreStates = saved.map((s) => s.created[0]?.status).filter(Boolean);
+    expect(restoreStates[0]).toBe('requested');
+    expect(restoreStates).toContain('adopted');
+    expect(log.lines).toContainEqual(expect.stringMatching(/AWS answered TimeoutError \(transient\)/));
+    expect(log.lines).toContainEqual(
+      expect.stringContaining(`instance ${id} in us-east-1: a retry met "already exists"`),
+    );
     expect(report.cleanup).toMatchObject({ status: 'done', deleted: [arn], left: [] });
     expect([...fake.instances.keys()]).toEqual(['orders-db']);
-    expect(fake.calls).toContain('DeleteDBInstance');
-    expect(saved.at(-1)).toMatchObject({ outcome: 'error', cleanedUp: true });
-    expect(log.lines).toContainEqual(
-      expect.stringContaining(`warning: deleted ${arn}: created by this drill`),
-    );
+  });
+
+  test('"already exists" for an instance that is not ours: the drill fails, the instance is not touched', async () => {
+    const fake = fakeRds(source);
+    const taken = 'drill-20261126020000-42-restore';
+    fake.instances.set(taken, {
+      DBInstanceIdentifier: taken,
+      DBInstanceArn: `arn:aws:rds:us-east-1:${ACCOUNT}:db:${taken}`,
+      DBInstanceStatus: 'available',
+      TagList: [{ Key: 'dr-drill-id', Value: 'drill-someone-else' }],
+    });
+    const { report, log, saved } = await drill(source, {}, {}, fake);
+    expect(report.drillId).toBe('drill-20261126020000-42');
+    expect(report.outcome).toBe('error');
+    expect(report.reasons[0]).toMatch(/already exists/);
+    expect(report.created).toEqual([]);
+    expect(saved.at(-1)!.created).toEqual([]);
+    expect(log.lines).toContainEqual(expect.stringContaining("is not this drill's"));
+    expect(fake.calls).not.toContain('DeleteDBInstance');
+    expect(fake.instances.has(taken)).toBe(true);
+  });
+
+  test('a restore that RDS accepted but that stays invisible to the tag listing is still deleted', async () => {
+    const fake = fakeRds(source);
+    const rds = fake.rds;
+    const hidden: Rds = {
+      send: (async (cmd: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        const out = (await rds.send(cmd as never)) as { DBInstances?: DBInstance[] };
+        if (cmd.constructor.name === 'DescribeDBInstancesCommand' && !cmd.input.DBInstanceIdentifier)
+          return {
+            DBInstances: out.DBInstances!.filter((i) => !i.DBInstanceIdentifier!.startsWith('drill-')),
+          };
+        return out;
+      }) as Rds['send'],
+    };
+    const { report } = await drill(source, {}, {}, { ...fake, rds: hidden });
+    expect(report.outcome).toBe('passed');
+    expect(report.cleanup.status).toBe('done');
+    expect(report.cleanup.deleted).toEqual([`arn:aws:rds:us-east-1:${ACCOUNT}:db:${report.drillId}-restore`]);
+    expect([...fake.instances.keys()]).toEqual(['orders-db']);
   });
 
   test('an error before anything was created: the tag finds nothing, and the report says so', async () => {

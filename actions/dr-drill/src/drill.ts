@@ -8,6 +8,7 @@ import { fillEndpoint } from './probes.js';
 import { checkSqlConnection, sourceConnection } from './preflight.js';
 import { preflight } from './scenarios.js';
 import type { CreatedResource, DrillState } from './state.js';
+import { InFlight } from './inflight.js';
 import { drillTags, makeDrillId } from './tags.js';
 import { heartbeatRpo, judge, reconcileRpo, type HeartbeatReading, type RpoFigure } from './timeline.js';
 
@@ -99,6 +100,7 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
     left: [],
   };
   hooks.saveState(state);
+  const inflight = new InFlight(state, hooks.saveState, deps.now, log);
   log.info(`drill ${drillId}: ${plan.summary}`);
   log.info(
     `every resource it creates is tagged dr-drill-id=${drillId}, dr-drill-expires=${expires.toISOString()}`,
@@ -192,15 +194,7 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
       deps,
       result,
       transitions,
-      created(r) {
-        state.created.push({ ...r, createdAt: new Date(deps.now()).toISOString() });
-        hooks.saveState(state);
-        log.info(`  created ${r.kind} ${r.id} in ${r.region}`);
-      },
-      pendingFailback(p) {
-        state.pendingFailback = p;
-        hooks.saveState(state);
-      },
+      inflight,
       async onRecovered(ep: Endpoint) {
         if (!cfg.heartbeatTable || markerAt === undefined) return;
         const url = fillEndpoint(cfg.sqlConnection!, ep);
@@ -287,11 +281,15 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
         ? 'cancelled: deleting what the drill created (post waits until it is gone)'
         : `cleaning up drill ${drillId}`,
     );
+    // The union of what was recorded (from the moment each create was sent) and what the tag shows.
     outcomeCleanup = await cleanupDrill(cleanupDeps, drillId, regions, {
       deadline: deps.now() + (aborted ? 5000 : cfg.cleanupTimeoutMs),
       intervalMs: cleanupPollMs(cfg),
       wait: !aborted,
+      recorded: state.created,
     });
+    // Deleted, or its delete accepted: from now on the tag listing alone looks for it.
+    inflight.gone(outcomeCleanup.deleted);
     state.cleanedUp = !aborted && outcomeCleanup.left.length === 0;
     state.left = outcomeCleanup.left.map((l) => l.arn);
     cleanupStatus = !state.cleanedUp
@@ -302,7 +300,7 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
         ? 'nothing created (none found by the dr-drill-id tag)'
         : 'done';
     for (const d of outcomeCleanup.deleted)
-      if (!state.created.some((c) => c.arn === d.arn))
+      if (!state.created.some((c) => c.id === d.id && c.region === d.region))
         log.warning(
           `deleted ${d.arn}: created by this drill (dr-drill-id tag) but not recorded before an error`,
         );

@@ -1,11 +1,19 @@
-import { PollCancelledError, PollTimeoutError, poll } from '@oaktree/aws';
+import {
+  PollCancelledError,
+  PollTimeoutError,
+  backoffMs,
+  errorCode,
+  isNotFound,
+  isTransient,
+  poll,
+} from '@oaktree/aws';
 import { formatDuration } from '@oaktree/action-kit';
 import type { Rds } from './aws.js';
 import type { HeartbeatStore } from './heartbeat.js';
 import { healthTargetText, probeError, probeOnce, type Endpoint, type HealthSpec } from './health.js';
 import type { DrillConfig } from './inputs.js';
 import type { Prober } from './probes.js';
-import type { CreatedResource, DrillState } from './state.js';
+import { NOT_VISIBLE_GRACE_MS, type InFlight } from './inflight.js';
 import type { Timeline } from './timeline.js';
 import { type RpoFigure } from './timeline.js';
 
@@ -47,10 +55,8 @@ export interface DrillContext {
   result: ScenarioResult;
   /** The state machine trail: every state the scenario entered, in order. */
   transitions: Array<{ state: string; at: number }>;
-  /** Record a created resource (and save it to the step state). */
-  created(r: Omit<CreatedResource, 'createdAt'>): void;
-  /** Remember (or forget) that the writer must be switched back, in the step state for post. */
-  pendingFailback(p: DrillState['pendingFailback']): void;
+  /** What is in flight (resources asked for, a failback owed), saved to the step state for post. */
+  inflight: InFlight;
   /** Called once the recovered database answered (the heartbeat is read here). */
   onRecovered(endpoint: Endpoint): Promise<void>;
 }
@@ -89,6 +95,28 @@ export interface LegOptions {
   gate: 'endpoint' | 'ready';
   pollMs: number;
   readyPhase?: string;
+  /** From the start of the wait, "not found" counts as "not visible yet" this long (default NOT_VISIBLE_GRACE_MS). */
+  notFoundGraceMs?: number;
+}
+
+/**
+ * A status poll that failed: is it worth asking again (throttling, 5xx, reset, or "not found" for a
+ * resource just asked for)? Returns the pause and the progress line, or undefined for a real answer.
+ */
+export function transientPause(
+  err: unknown,
+  o: { sinceStartMs: number; graceMs: number; failures: number; pollMs: number },
+): { waitMs: number; status: string } | undefined {
+  const invisible = isNotFound(err) && o.sinceStartMs < o.graceMs;
+  if (!invisible && !isTransient(err)) return undefined;
+  const waitMs = Math.max(o.pollMs, backoffMs(o.failures, { baseDelayMs: o.pollMs }, Math.random));
+  const code = errorCode(err) || 'an error';
+  return {
+    waitMs,
+    status: invisible
+      ? `not visible yet (${code}); asking again in ${formatDuration(waitMs)}`
+      : `AWS answered ${code} (transient); retrying in ${formatDuration(waitMs)}`,
+  };
 }
 
 /**
@@ -108,20 +136,44 @@ export async function recoverLeg(ctx: DrillContext, leg: Timeline, opts: LegOpti
   let lastStatus = '';
   let lastProbe = '';
   let announced = false;
+  let failures = 0;
+  let lastError: unknown;
+  const say = (status: string) => {
+    if (status === lastStatus) return;
+    lastStatus = status;
+    deps.log.info(`  ${opts.what}: ${status} after ${formatDuration(deps.now() - started)}`);
+  };
   for (;;) {
     if (deps.signal?.aborted) throw new PollCancelledError(opts.what, deps.signal.reason);
     if (!ready && deps.now() >= nextDescribe) {
       // Fixed rate: the next status poll is due one interval after this one started.
-      nextDescribe = deps.now() + opts.pollMs;
-      const o = await opts.describe();
-      if (o.endpoint) endpoint = o.endpoint;
-      if (o.status !== lastStatus) {
-        lastStatus = o.status;
-        deps.log.info(`  ${opts.what}: ${o.status} after ${formatDuration(deps.now() - started)}`);
+      const polledAt = deps.now();
+      nextDescribe = polledAt + opts.pollMs;
+      let o: Observation | undefined;
+      try {
+        o = await opts.describe();
+        failures = 0;
+        lastError = undefined;
+      } catch (err) {
+        // Throttling, 5xx, resets and a just-created resource not visible yet end nothing but this poll.
+        const pause = transientPause(err, {
+          sinceStartMs: polledAt - started,
+          graceMs: opts.notFoundGraceMs ?? NOT_VISIBLE_GRACE_MS,
+          failures: ++failures,
+          pollMs: opts.pollMs,
+        });
+        if (!pause) throw err;
+        lastError = err;
+        nextDescribe = deps.now() + pause.waitMs;
+        say(pause.status);
       }
-      if (o.ready && endpoint) {
-        ready = true;
-        leg.mark(opts.readyPhase ?? 'available', deps.now(), opts.pollMs);
+      if (o) {
+        if (o.endpoint) endpoint = o.endpoint;
+        say(o.status);
+        if (o.ready && endpoint) {
+          ready = true;
+          leg.mark(opts.readyPhase ?? 'available', deps.now(), opts.pollMs);
+        }
       }
     }
     const gateOpen = opts.gate === 'endpoint' ? endpoint !== undefined : ready && endpoint !== undefined;
@@ -153,6 +205,7 @@ export async function recoverLeg(ctx: DrillContext, leg: Timeline, opts: LegOpti
         `${opts.what}${ready ? ' to pass its health check' : ''}`,
         now - started,
         lastProbe || lastStatus,
+        lastError,
       );
     const probing = leg.recoveredAt === undefined && gateOpen && spec.check !== 'none';
     const untilDescribe = ready ? cfg.probeIntervalMs : Math.max(0, nextDescribe - now);
@@ -161,12 +214,16 @@ export async function recoverLeg(ctx: DrillContext, leg: Timeline, opts: LegOpti
   }
 }
 
-/** Wait for a plain RDS condition (no health check), logging each new status. */
+/**
+ * Wait for a plain RDS condition (no health check), logging each new status. `check` throws "not
+ * found" while the resource is not visible: within `notFoundGraceMs` that is "not visible yet".
+ */
 export async function waitFor(
   ctx: DrillContext,
   what: string,
   pollMs: number,
   check: () => Promise<{ done: boolean; status: string }>,
+  notFoundGraceMs = NOT_VISIBLE_GRACE_MS,
 ): Promise<void> {
   const { deps } = ctx;
   const started = deps.now();
@@ -180,6 +237,8 @@ export async function waitFor(
     signal: deps.signal,
     now: deps.now,
     sleep: deps.sleep,
+    // Throttling, 5xx and resets are retried until the deadline; "not found" only within the grace.
+    notFoundGraceMs,
     onProgress: (status, elapsedMs) => {
       last = status;
       say(status, elapsedMs);

@@ -1,12 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { OperationError, SummaryBuilder, log } from '@oaktree/action-kit';
-import { explainAwsError, sleep } from '@oaktree/aws';
-import { DescribeGlobalClustersCommand, SwitchoverGlobalClusterCommand } from '@aws-sdk/client-rds';
-import { cleanupDrill, listCandidates } from './cleanup.js';
+import { OperationError, SummaryBuilder, errorMessage, formatDuration, log } from '@oaktree/action-kit';
+import { PollTimeoutError, explainAwsError, poll, sleep } from '@oaktree/aws';
+import { SwitchoverGlobalClusterCommand } from '@aws-sdk/client-rds';
+import { cleanupDrill, drillTargets } from './cleanup.js';
 import type { DrillReport } from './drill.js';
 import { rdsFactory } from './execute.js';
-import { ownedBy } from './selection.js';
+import { isInvalidState } from './once.js';
 import type { DrillState } from './state.js';
+import { describeGlobal } from './switchover.js';
 
 export interface PostDeps {
   rds: ReturnType<typeof rdsFactory>;
@@ -20,15 +21,25 @@ export async function postCleanup(
   s: DrillState,
   deps: PostDeps = { rds: rdsFactory(), now: Date.now, sleep, log },
 ): Promise<void> {
+  // A failback main owed and could not do comes first: the writer matters more than the bill. Its
+  // failure fails the step, but only after the cleanup below has run.
+  let failbackError: unknown;
+  if (s.pendingFailback) await failback(s, deps).catch((err: unknown) => (failbackError = err));
+  await cleanup(s, deps);
+  if (failbackError) throw failbackError;
+}
+
+async function cleanup(s: DrillState, deps: PostDeps): Promise<void> {
   const l = deps.log;
-  if (s.pendingFailback) await failback(s, deps);
   const keep =
     s.cleanup === 'never' ||
     (s.cleanup === 'on-success' && (s.outcome === 'failed' || s.outcome === 'error'));
   if (keep) {
-    const found = [];
-    for (const region of s.regions)
-      found.push(...ownedBy(s.drillId, await listCandidates(deps.rds(region), region)));
+    const { targets } = await drillTargets(deps, s.drillId, s.regions, s.created, {
+      deadline: deps.now() + s.cleanupTimeoutMs,
+    });
+    // Recorded ones that never appeared are not kept resources.
+    const found = targets.filter((t) => t.tags.length > 0);
     if (found.length)
       l.warning(
         `drill ${s.drillId} resources kept (cleanup: ${s.cleanup}); they cost money until deleted by hand or by a later drill's orphan sweep once their dr-drill-expires time has passed: ${found.map((f) => f.arn).join(', ')}`,
@@ -47,6 +58,7 @@ export async function postCleanup(
       deadline: deps.now() + s.cleanupTimeoutMs,
       intervalMs: s.pollIntervalMs,
       wait: true,
+      recorded: s.created,
     });
   } catch (err) {
     throw new OperationError(`cleanup of drill ${s.drillId} failed: ${explainAwsError(err) ?? String(err)}`);
@@ -91,41 +103,65 @@ function updateReport(s: DrillState, deleted: string[], left: Array<{ arn: strin
 }
 
 /**
- * A global switchover was interrupted with the writer away from home: switch it back (planned
- * switchover, never a failover with data loss) and wait until the primary is the writer again.
+ * Main owed a failback (a global switchover was sent and the writer may not be home): look where the
+ * writer is; when it is away and nothing is in flight, switch it back (a planned switchover, never a
+ * failover with data loss) and wait until the primary is the writer again. The state is described
+ * before every send, so a switchover whose reply was lost is never sent twice; throttling, 5xx and
+ * resets are retried until the cleanup timeout.
  */
 export async function failback(s: DrillState, deps: PostDeps): Promise<void> {
   const p = s.pendingFailback!;
   const rds = deps.rds(p.region);
-  const describe = async () =>
-    (await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: p.globalClusterId })))
-      .GlobalClusters?.[0];
-  const deadline = deps.now() + s.cleanupTimeoutMs;
+  const manual = `aws rds switchover-global-cluster --global-cluster-identifier ${p.globalClusterId} --target-db-cluster-identifier ${p.primaryArn}`;
   let asked = false;
-  for (;;) {
-    const g = await describe();
-    const writer = g?.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn;
-    const busy = Boolean(g?.FailoverState?.Status) || g?.Status !== 'available';
-    if (writer === p.primaryArn && !busy) {
-      deps.log.info(`global database ${p.globalClusterId}: the writer is ${p.primaryArn} again`);
-      return;
-    }
-    if (!busy && !asked) {
-      deps.log.warning(
-        `drill ${s.drillId} was interrupted with the writer of ${p.globalClusterId} at ${writer}: switching it back to ${p.primaryArn}`,
-      );
-      await rds.send(
-        new SwitchoverGlobalClusterCommand({
-          GlobalClusterIdentifier: p.globalClusterId,
-          TargetDbClusterIdentifier: p.primaryArn,
-        }),
-      );
-      asked = true;
-    }
-    if (deps.now() >= deadline)
+  let writer: string | undefined;
+  try {
+    await poll({
+      what: `the writer of global database ${p.globalClusterId} to be ${p.primaryArn} again`,
+      intervalMs: s.pollIntervalMs,
+      deadline: deps.now() + s.cleanupTimeoutMs,
+      now: deps.now,
+      sleep: deps.sleep,
+      onProgress: (m, ms) =>
+        deps.log.info(`  global database ${p.globalClusterId}: ${m} after ${formatDuration(ms)}`),
+      check: async () => {
+        const g = await describeGlobal(rds, p.globalClusterId);
+        writer = g?.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn;
+        const busy = Boolean(g?.FailoverState?.Status) || g?.Status !== 'available';
+        if (writer === p.primaryArn && !busy) return { done: true, value: undefined };
+        if (!busy && !asked) {
+          deps.log.warning(
+            `drill ${s.drillId} ended with the writer of ${p.globalClusterId} at ${writer}: switching it back to ${p.primaryArn}`,
+          );
+          try {
+            await rds.send(
+              new SwitchoverGlobalClusterCommand({
+                GlobalClusterIdentifier: p.globalClusterId,
+                TargetDbClusterIdentifier: p.primaryArn,
+              }),
+            );
+          } catch (err) {
+            // An invalid-state answer: something is moving already; the next look decides.
+            if (!isInvalidState(err)) throw err;
+          }
+          asked = true;
+        }
+        return {
+          done: false,
+          progress: `${g?.Status ?? 'unknown'}${g?.FailoverState?.Status ? ` (${g.FailoverState.Status})` : ''}, writer ${writer ?? 'none'}`,
+        };
+      },
+    });
+  } catch (err) {
+    if (err instanceof PollTimeoutError)
       throw new OperationError(
-        `the writer of global database ${p.globalClusterId} is still ${writer} after the cleanup timeout: switch it back with aws rds switchover-global-cluster --global-cluster-identifier ${p.globalClusterId} --target-db-cluster-identifier ${p.primaryArn}`,
+        `the writer of global database ${p.globalClusterId} is still ${writer} after the cleanup timeout: switch it back with ${manual}`,
       );
-    await deps.sleep(Math.min(s.pollIntervalMs, Math.max(0, deadline - deps.now())));
+    throw new OperationError(
+      `could not bring the writer of global database ${p.globalClusterId} home (${errorMessage(err)}): switch it back with ${manual}`,
+    );
   }
+  deps.log.info(
+    `global database ${p.globalClusterId}: the writer is ${p.primaryArn}${asked ? ' again' : ' (it never left)'}`,
+  );
 }

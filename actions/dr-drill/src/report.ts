@@ -87,7 +87,7 @@ export function summary(r: DrillReport): SummaryBuilder {
       `Preparation (not part of the RTO): ${r.preparation.map((p) => `${p.name} ${fmt(p.seconds)}`).join('; ')}.`,
     );
   const rows: Array<Array<string>> = r.created.map((c) => [
-    c.kind,
+    c.status === 'adopted' ? `${c.kind} (ours, adopted after a lost reply)` : c.kind,
     c.arn,
     c.region,
     r.cleanup.left.some((l) => l.arn === c.arn)

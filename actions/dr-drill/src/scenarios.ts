@@ -4,22 +4,26 @@ import {
   DescribeDBInstanceAutomatedBackupsCommand,
   DescribeDBParameterGroupsCommand,
   DescribeDBSubnetGroupsCommand,
-  DescribeGlobalClustersCommand,
   FailoverDBClusterCommand,
   PromoteReadReplicaCommand,
   RestoreDBClusterFromSnapshotCommand,
   RestoreDBClusterToPointInTimeCommand,
   RestoreDBInstanceFromDBSnapshotCommand,
   RestoreDBInstanceToPointInTimeCommand,
-  SwitchoverGlobalClusterCommand,
   type DBCluster,
   type DBInstance,
   type DBInstanceAutomatedBackup,
-  type GlobalCluster,
 } from '@aws-sdk/client-rds';
 import { ConfigurationError } from '@oaktree/action-kit';
-import { isNotFound, parseArn } from '@oaktree/aws';
-import { describeCluster, describeInstance, endpointOf, type Rds } from './aws.js';
+import { isNotFound } from '@oaktree/aws';
+import {
+  describeCluster,
+  describeInstance,
+  endpointOf,
+  mustDescribeCluster,
+  mustDescribeInstance,
+  type Rds,
+} from './aws.js';
 import {
   enter,
   fastPollMs,
@@ -31,7 +35,9 @@ import {
 } from './engine.js';
 import type { Endpoint } from './health.js';
 import type { DrillConfig } from './inputs.js';
+import { createOnce, isInvalidState, moveOnce } from './once.js';
 import { findSnapshot, type SnapshotInfo } from './snapshots.js';
+import { switchoverPlan } from './switchover.js';
 import { resourceId } from './tags.js';
 import { Timeline, noBound, restorePointRpo, snapshotAgeRpo } from './timeline.js';
 
@@ -181,8 +187,8 @@ function observeInstance(
   ready: (i: DBInstance) => boolean = (i) => i.DBInstanceStatus === 'available',
 ) {
   return async (): Promise<Observation> => {
-    const i = await describeInstance(rds, id);
-    if (!i) return { status: 'not visible yet', ready: false };
+    // "Not found" is thrown: the wait counts it as "not visible yet" within its grace only.
+    const i = await mustDescribeInstance(rds, id);
     return { status: i.DBInstanceStatus ?? 'unknown', endpoint: endpointOf(i), ready: ready(i) };
   };
 }
@@ -263,28 +269,31 @@ async function pitrPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
               ? `RDS reported no restore window for the replicated backups of ${cfg.source.id}`
               : `RDS reported no latest restorable time for ${cfg.source.id}`,
           );
-      const r = await dr.send(
-        new RestoreDBInstanceToPointInTimeCommand({
-          ...(backup
-            ? { SourceDBInstanceAutomatedBackupsArn: backup.DBInstanceAutomatedBackupsArn }
-            : { SourceDBInstanceIdentifier: cfg.source.id }),
-          TargetDBInstanceIdentifier: id,
-          UseLatestRestorableTime: true,
-          ...parityParams(p),
-          MultiAZ: false,
-          DeletionProtection: false,
-          CopyTagsToSnapshot: false,
-          Tags: ctx.tags,
-        }),
-      );
-      leg.mark('api-accepted', ctx.deps.now());
-      ctx.created({
+      await createOnce(ctx, {
         kind: 'instance',
         id,
-        arn: r.DBInstance?.DBInstanceArn ?? id,
         region: cfg.drRegion,
         role: 'restore',
+        rds: dr,
+        call: async () =>
+          (
+            await dr.send(
+              new RestoreDBInstanceToPointInTimeCommand({
+                ...(backup
+                  ? { SourceDBInstanceAutomatedBackupsArn: backup.DBInstanceAutomatedBackupsArn }
+                  : { SourceDBInstanceIdentifier: cfg.source.id }),
+                TargetDBInstanceIdentifier: id,
+                UseLatestRestorableTime: true,
+                ...parityParams(p),
+                MultiAZ: false,
+                DeletionProtection: false,
+                CopyTagsToSnapshot: false,
+                Tags: ctx.tags,
+              }),
+            )
+          ).DBInstance?.DBInstanceArn,
       });
+      leg.mark('api-accepted', ctx.deps.now());
       enter(ctx, 'waiting-for-recovery');
       const ep = await recoverLeg(ctx, leg, {
         what: `instance ${id}`,
@@ -384,33 +393,35 @@ async function clusterRestorePlan(
             ? `RDS reported no creation time for snapshot ${snap.id}`
             : `RDS reported no latest restorable time for ${cfg.source.id}`,
         );
-      const r = snap
-        ? await dr.send(
-            new RestoreDBClusterFromSnapshotCommand({
-              ...common,
-              SnapshotIdentifier: snap.id,
-              Engine: engine,
-            }),
-          )
-        : await dr.send(
-            new RestoreDBClusterToPointInTimeCommand({
-              ...common,
-              SourceDBClusterIdentifier: cfg.source.id,
-              UseLatestRestorableTime: true,
-            }),
-          );
-      leg.mark('api-accepted', ctx.deps.now());
-      ctx.created({
+      await createOnce(ctx, {
         kind: 'cluster',
         id: clusterId,
-        arn: r.DBCluster?.DBClusterArn ?? clusterId,
         region: cfg.drRegion,
         role: 'cluster',
+        rds: dr,
+        call: async () =>
+          (snap
+            ? await dr.send(
+                new RestoreDBClusterFromSnapshotCommand({
+                  ...common,
+                  SnapshotIdentifier: snap.id,
+                  Engine: engine,
+                }),
+              )
+            : await dr.send(
+                new RestoreDBClusterToPointInTimeCommand({
+                  ...common,
+                  SourceDBClusterIdentifier: cfg.source.id,
+                  UseLatestRestorableTime: true,
+                }),
+              )
+          ).DBCluster?.DBClusterArn,
       });
+      leg.mark('api-accepted', ctx.deps.now());
       enter(ctx, 'waiting-for-cluster');
       await waitFor(ctx, `cluster ${clusterId}`, cfg.pollIntervalMs, async () => {
-        const cl = await describeCluster(dr, clusterId);
-        return { done: cl?.Status === 'available', status: cl?.Status ?? 'not visible yet' };
+        const cl = await mustDescribeCluster(dr, clusterId);
+        return { done: cl.Status === 'available', status: cl.Status ?? 'unknown' };
       });
       leg.mark('cluster-available', ctx.deps.now(), cfg.pollIntervalMs);
       const clusterEndpoint = async (): Promise<Endpoint | undefined> => {
@@ -419,22 +430,26 @@ async function clusterRestorePlan(
       };
       if (aurora) {
         enter(ctx, 'creating-writer');
-        const w = await dr.send(
-          new CreateDBInstanceCommand({
-            DBInstanceIdentifier: writerId,
-            DBClusterIdentifier: clusterId,
-            Engine: engine,
-            DBInstanceClass: writerClass,
-            ...(p.DBParameterGroupName ? { DBParameterGroupName: p.DBParameterGroupName } : {}),
-            Tags: ctx.tags,
-          }),
-        );
-        ctx.created({
+        await createOnce(ctx, {
           kind: 'instance',
           id: writerId,
-          arn: w.DBInstance?.DBInstanceArn ?? writerId,
           region: cfg.drRegion,
           role: 'writer',
+          clusterId,
+          rds: dr,
+          call: async () =>
+            (
+              await dr.send(
+                new CreateDBInstanceCommand({
+                  DBInstanceIdentifier: writerId,
+                  DBClusterIdentifier: clusterId,
+                  Engine: engine,
+                  DBInstanceClass: writerClass,
+                  ...(p.DBParameterGroupName ? { DBParameterGroupName: p.DBParameterGroupName } : {}),
+                  Tags: ctx.tags,
+                }),
+              )
+            ).DBInstance?.DBInstanceArn,
         });
       }
       enter(ctx, 'waiting-for-recovery');
@@ -497,25 +512,28 @@ async function snapshotPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
       ctx.result.rpoBound = snap.takenAt
         ? snapshotAgeRpo(snap.takenAt.getTime(), t0, snap.id)
         : noBound(`RDS reported no creation time for snapshot ${snap.id}`);
-      const r = await dr.send(
-        new RestoreDBInstanceFromDBSnapshotCommand({
-          DBInstanceIdentifier: id,
-          DBSnapshotIdentifier: snap.id,
-          ...parityParams(p),
-          MultiAZ: false,
-          DeletionProtection: false,
-          CopyTagsToSnapshot: false,
-          Tags: ctx.tags,
-        }),
-      );
-      leg.mark('api-accepted', ctx.deps.now());
-      ctx.created({
+      await createOnce(ctx, {
         kind: 'instance',
         id,
-        arn: r.DBInstance?.DBInstanceArn ?? id,
         region: cfg.drRegion,
         role: 'restore',
+        rds: dr,
+        call: async () =>
+          (
+            await dr.send(
+              new RestoreDBInstanceFromDBSnapshotCommand({
+                DBInstanceIdentifier: id,
+                DBSnapshotIdentifier: snap.id,
+                ...parityParams(p),
+                MultiAZ: false,
+                DeletionProtection: false,
+                CopyTagsToSnapshot: false,
+                Tags: ctx.tags,
+              }),
+            )
+          ).DBInstance?.DBInstanceArn,
       });
+      leg.mark('api-accepted', ctx.deps.now());
       enter(ctx, 'waiting-for-recovery');
       const ep = await recoverLeg(ctx, leg, {
         what: `instance ${id}`,
@@ -580,28 +598,31 @@ async function replicaPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
       const id = resourceId(ctx.drillId, 'replica');
       enter(ctx, 'creating-replica');
       const prepStart = ctx.deps.now();
-      const r = await dr.send(
-        new CreateDBInstanceReadReplicaCommand({
-          DBInstanceIdentifier: id,
-          SourceDBInstanceIdentifier: cross ? i.DBInstanceArn : cfg.source.id,
-          ...(kmsKeyId ? { KmsKeyId: kmsKeyId } : {}),
-          ...parityParams(p),
-          MultiAZ: false,
-          DeletionProtection: false,
-          Tags: ctx.tags,
-        }),
-      );
-      ctx.created({
+      await createOnce(ctx, {
         kind: 'instance',
         id,
-        arn: r.DBInstance?.DBInstanceArn ?? id,
         region: cfg.drRegion,
         role: 'replica',
+        rds: dr,
+        call: async () =>
+          (
+            await dr.send(
+              new CreateDBInstanceReadReplicaCommand({
+                DBInstanceIdentifier: id,
+                SourceDBInstanceIdentifier: cross ? i.DBInstanceArn : cfg.source.id,
+                ...(kmsKeyId ? { KmsKeyId: kmsKeyId } : {}),
+                ...parityParams(p),
+                MultiAZ: false,
+                DeletionProtection: false,
+                Tags: ctx.tags,
+              }),
+            )
+          ).DBInstance?.DBInstanceArn,
       });
       enter(ctx, 'waiting-for-replication');
       await waitFor(ctx, `replica ${id}`, cfg.pollIntervalMs, async () => {
-        const x = await describeInstance(dr, id);
-        return { done: !!x && isReplicating(x), status: x ? `${x.DBInstanceStatus}` : 'not visible yet' };
+        const x = await mustDescribeInstance(dr, id);
+        return { done: isReplicating(x), status: `${x.DBInstanceStatus}` };
       });
       ctx.result.preparation.push({
         name: 'replica created and replicating',
@@ -612,7 +633,17 @@ async function replicaPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
       ctx.result.recoveredRegion = cfg.drRegion;
       enter(ctx, 'promoting');
       leg.begin(ctx.deps.now());
-      await dr.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id }));
+      await moveOnce(ctx, {
+        what: `promote replica ${id}`,
+        call: () => dr.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id })),
+        conflict: isInvalidState,
+        // Just before, it was an available, replicating replica: any change means the promotion started.
+        reached: async () => {
+          const x = await mustDescribeInstance(dr, id);
+          return !x.ReadReplicaSourceDBInstanceIdentifier || !isReplicating(x);
+        },
+        reachedText: `${id} is being promoted`,
+      });
       leg.mark('api-accepted', ctx.deps.now());
       enter(ctx, 'waiting-for-recovery');
       const ep = await recoverLeg(ctx, leg, {
@@ -659,7 +690,16 @@ async function failoverPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
       ctx.result.recoveredRegion = cfg.sourceRegion;
       enter(ctx, 'failing-over');
       leg.begin(ctx.deps.now());
-      await src.send(new FailoverDBClusterCommand({ DBClusterIdentifier: cfg.source.id }));
+      await moveOnce(ctx, {
+        what: `fail over cluster ${cfg.source.id}`,
+        call: () => src.send(new FailoverDBClusterCommand({ DBClusterIdentifier: cfg.source.id })),
+        conflict: isInvalidState,
+        reached: async () => {
+          const x = await mustDescribeCluster(src, cfg.source.id);
+          return x.Status === 'failing-over' || writerOf(x) !== oldWriter;
+        },
+        reachedText: `cluster ${cfg.source.id} is failing over`,
+      });
       leg.mark('api-accepted', ctx.deps.now());
       enter(ctx, 'waiting-for-recovery');
       const ep = await recoverLeg(ctx, leg, {
@@ -678,137 +718,11 @@ async function failoverPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
         readyPhase: 'writer-switched',
       });
       ctx.result.endpoint = ep;
-      ctx.result.notes.push(
-        `writer moved from ${oldWriter} to ${writerOf(await describeCluster(src, cfg.source.id))}`,
-      );
+      // A note only: a describe that keeps failing does not fail a drill that already recovered.
+      const now = await describeCluster(src, cfg.source.id).catch(() => undefined);
+      ctx.result.notes.push(`writer moved from ${oldWriter} to ${writerOf(now) ?? 'unknown'}`);
       enter(ctx, 'recovered');
       await ctx.onRecovered(ep);
-    },
-  };
-}
-
-// ---------------------------------------------------------------- global-switchover
-
-export function globalMembership(globals: GlobalCluster[], clusterArn: string) {
-  const g = globals.find((x) => (x.GlobalClusterMembers ?? []).some((m) => m.DBClusterArn === clusterArn));
-  return g;
-}
-
-/** Is the switchover to `targetArn` finished? */
-export function switchedTo(g: GlobalCluster | undefined, targetArn: string): boolean {
-  if (!g) return false;
-  const writer = (g.GlobalClusterMembers ?? []).find((m) => m.IsWriter)?.DBClusterArn;
-  const inFlight = g.FailoverState?.Status && g.FailoverState.Status !== 'cancelling' ? true : false;
-  return writer === targetArn && g.Status === 'available' && !inFlight;
-}
-
-async function switchoverPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
-  const src = deps.rds(cfg.sourceRegion);
-  const dr = deps.rds(cfg.drRegion);
-  const c = await loadSourceCluster(cfg, src);
-  const globals: GlobalCluster[] = [];
-  let Marker: string | undefined;
-  do {
-    const r = await src.send(new DescribeGlobalClustersCommand({ Marker }));
-    globals.push(...(r.GlobalClusters ?? []));
-    Marker = r.Marker;
-  } while (Marker);
-  const g = globalMembership(globals, c.DBClusterArn ?? '');
-  if (!g)
-    throw new ConfigurationError(
-      `input "source-db-cluster" is "${cfg.source.id}": it is not a member of an Aurora global database`,
-      'source-db-cluster',
-    );
-  const me = g.GlobalClusterMembers!.find((m) => m.DBClusterArn === c.DBClusterArn)!;
-  if (!me.IsWriter)
-    throw new ConfigurationError(
-      `input "source-db-cluster" is "${cfg.source.id}": it is a secondary of ${g.GlobalClusterIdentifier}; name the primary cluster`,
-      'source-db-cluster',
-    );
-  const secondary = g.GlobalClusterMembers!.find(
-    (m) => parseArn(m.DBClusterArn ?? '')?.region === cfg.drRegion && m.DBClusterArn !== c.DBClusterArn,
-  );
-  if (!secondary)
-    throw new ConfigurationError(
-      `input "dr-region" is "${cfg.drRegion}": global database ${g.GlobalClusterIdentifier} has no secondary cluster there`,
-      'dr-region',
-    );
-  if (g.Status !== 'available' || g.FailoverState?.Status)
-    throw new ConfigurationError(
-      `input "source-db-cluster" is "${cfg.source.id}": global database ${g.GlobalClusterIdentifier} is ${g.Status}${g.FailoverState?.Status ? ` (${g.FailoverState.Status})` : ''}; try when it is available`,
-      'source-db-cluster',
-    );
-  const globalId = g.GlobalClusterIdentifier!;
-  const primaryArn = c.DBClusterArn!;
-  const secondaryArn = secondary.DBClusterArn!;
-  const secondaryId = secondaryArn.split(':').pop()!;
-  const leg = async (
-    ctx: DrillContext,
-    name: string,
-    targetArn: string,
-    rds: Rds,
-    clusterId: string,
-    region: string,
-    accepted: () => void = () => undefined,
-  ) => {
-    const t = new Timeline(name);
-    ctx.result.legs.push(t);
-    enter(ctx, name === 'switchover' ? 'switching-over' : 'failing-back');
-    t.begin(ctx.deps.now());
-    await src.send(
-      new SwitchoverGlobalClusterCommand({
-        GlobalClusterIdentifier: globalId,
-        TargetDbClusterIdentifier: targetArn,
-      }),
-    );
-    accepted();
-    t.mark('api-accepted', ctx.deps.now());
-    const ep = await recoverLeg(ctx, t, {
-      what: `${name} of ${globalId} to ${region}`,
-      describe: async () => {
-        const r = await src.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalId }));
-        const gc = r.GlobalClusters?.[0];
-        const cl = await describeCluster(rds, clusterId);
-        return {
-          status: `${gc?.Status ?? 'unknown'}${gc?.FailoverState?.Status ? ` (${gc.FailoverState.Status})` : ''}`,
-          endpoint: cl?.Endpoint ? { host: cl.Endpoint, port: cl.Port ?? 5432 } : undefined,
-          ready: switchedTo(gc, targetArn) && cl?.Status === 'available',
-        };
-      },
-      gate: 'ready',
-      pollMs: fastPollMs(cfg),
-      readyPhase: 'writer-switched',
-    });
-    return ep;
-  };
-  return {
-    summary: `switch global database ${globalId} over to ${secondaryId} in ${cfg.drRegion}, check it, then switch back to ${cfg.source.id}`,
-    sourceEndpoint: c.Endpoint ? { host: c.Endpoint, port: c.Port ?? 5432 } : undefined,
-    async run(ctx) {
-      ctx.result.recoveredRegion = cfg.drRegion;
-      let moved = false;
-      try {
-        const ep = await leg(ctx, 'switchover', secondaryArn, dr, secondaryId, cfg.drRegion, () => {
-          moved = true;
-          ctx.pendingFailback({ globalClusterId: globalId, primaryArn, region: cfg.sourceRegion });
-        });
-        ctx.result.endpoint = ep;
-        enter(ctx, 'recovered');
-        await ctx.onRecovered(ep);
-      } finally {
-        if (moved && !ctx.deps.signal?.aborted) {
-          // Always put the writer back, even when the first leg failed its health check; the failback
-          // gets a full timeout of its own.
-          ctx.deadline = Math.max(ctx.deadline, ctx.deps.now() + cfg.timeoutMs);
-          await leg(ctx, 'failback', primaryArn, src, cfg.source.id, cfg.sourceRegion);
-          ctx.pendingFailback(undefined);
-          enter(ctx, 'failed-back');
-        } else if (moved) {
-          ctx.deps.log.error(
-            `cancelled while the writer of ${globalId} may be in ${cfg.drRegion}: the post step switches it back; by hand: aws rds switchover-global-cluster --global-cluster-identifier ${globalId} --target-db-cluster-identifier ${primaryArn}`,
-          );
-        }
-      }
     },
   };
 }
@@ -825,6 +739,6 @@ export async function preflight(cfg: DrillConfig, deps: EngineDeps): Promise<Pla
     case 'cluster-failover':
       return failoverPlan(cfg, deps);
     case 'global-switchover':
-      return switchoverPlan(cfg, deps);
+      return switchoverPlan(cfg, deps, await loadSourceCluster(cfg, deps.rds(cfg.sourceRegion)));
   }
 }

@@ -28,16 +28,18 @@ const all = [
   res('lookalike', { 'dr-drill-id ': mine, 'DR-DRILL-ID': mine }),
   res('ours', { 'dr-drill-id': mine }),
   res('ours-cluster', { 'dr-drill-id': mine }, 1, { kind: 'cluster' }),
-  res('other-expired', { 'dr-drill-id': 'drill-a', 'dr-drill-expires': hoursAgo(1).toISOString() }, 3),
+  res('drill-a-restore', { 'dr-drill-id': 'drill-a', 'dr-drill-expires': hoursAgo(1).toISOString() }, 3),
   res(
-    'other-running',
+    'drill-b-restore',
     { 'dr-drill-id': 'drill-b', 'dr-drill-expires': new Date(now.getTime() + 60_000).toISOString() },
     30,
   ),
-  res('other-untimed-old', { 'dr-drill-id': 'drill-c' }, 25),
-  res('other-untimed-young', { 'dr-drill-id': 'drill-d' }, 23),
-  res('other-bad-expiry-old', { 'dr-drill-id': 'drill-e', 'dr-drill-expires': 'soon' }, 48),
-  res('other-no-time', { 'dr-drill-id': 'drill-f' }, 1, { createdAt: undefined }),
+  res('drill-c-restore', { 'dr-drill-id': 'drill-c' }, 25),
+  res('drill-d-restore', { 'dr-drill-id': 'drill-d' }, 23),
+  res('drill-e-restore', { 'dr-drill-id': 'drill-e', 'dr-drill-expires': 'soon' }, 48),
+  res('drill-f-restore', { 'dr-drill-id': 'drill-f' }, 1, { createdAt: undefined }),
+  // someone else's database carrying an expired drill's tags: not named after the drill, never deleted
+  res('payroll-db', { 'dr-drill-id': 'drill-g', 'dr-drill-expires': hoursAgo(9).toISOString() }, 90),
 ];
 
 test('cleanup selects exactly the resources tagged with this drill id', () => {
@@ -50,13 +52,14 @@ test('foreign resources are never orphans, whatever their age or tags', () => {
   const { orphans, spared } = selectOrphans(all, now, 24, mine);
   const ids = [...orphans, ...spared].map((r) => r.id);
   for (const foreign of ['prod-db', 'prod-db-tagged', 'lookalike']) expect(ids).not.toContain(foreign);
-  expect(orphans.map((r) => r.id)).toEqual(['other-expired', 'other-untimed-old', 'other-bad-expiry-old']);
+  expect(orphans.map((r) => r.id)).toEqual(['drill-a-restore', 'drill-c-restore', 'drill-e-restore']);
   expect(spared.map((r) => r.id)).toEqual([
     'ours',
     'ours-cluster',
-    'other-running',
-    'other-untimed-young',
-    'other-no-time',
+    'drill-b-restore',
+    'drill-d-restore',
+    'drill-f-restore',
+    'payroll-db',
   ]);
 });
 
@@ -102,4 +105,15 @@ test('drill tags: id, expiry, repository, run', () => {
     { Key: 'repository', Value: 'o/r' },
     { Key: 'run', Value: 'https://github.com/o/r/actions/runs/42' },
   ]);
+});
+
+test('a drill tag on a resource not named after that drill is never enough to delete it', () => {
+  const v = orphanVerdict(all[all.length - 1]!, now, 24, mine);
+  expect(v).toEqual({
+    orphan: false,
+    reason: 'tagged dr-drill-id=drill-g but not named after that drill: never deleted',
+  });
+  expect(orphanVerdict(res('drill-g2-restore', { 'dr-drill-id': 'drill-g' }, 90), now, 24, mine).orphan).toBe(
+    false,
+  );
 });

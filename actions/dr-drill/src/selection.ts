@@ -12,6 +12,8 @@ export interface Candidate {
   /** For instances inside a cluster. */
   clusterId?: string;
   deletionProtection?: boolean;
+  /** Epoch ms until which "not found" means "not visible yet" (a resource this drill just asked for). */
+  notVisibleUntil?: number;
 }
 
 /** Resources of this drill: exactly those whose dr-drill-id tag equals the drill id. */
@@ -24,7 +26,9 @@ export type OrphanVerdict = { orphan: true; reason: string } | { orphan: false; 
 
 /**
  * Is a resource left by an earlier drill and safe to delete now? Only resources with a dr-drill-id tag
- * (not this drill's) qualify. A dr-drill-expires time in the past makes it an orphan; without a valid
+ * (not this drill's) and named after that drill (`<drill id>-<role>`, as every drill names what it
+ * creates) qualify: a tag alone is not proof, and the documented IAM policy lets the role delete only
+ * `drill-*` names anyway. A dr-drill-expires time in the past makes it an orphan; without a valid
  * expiry, it must be older than the TTL. Younger ones may belong to a drill running right now.
  */
 export function orphanVerdict(
@@ -36,6 +40,8 @@ export function orphanVerdict(
   const id = tagValue(r.tags, TAG_ID);
   if (!id) return { orphan: false, reason: 'not a drill resource' };
   if (id === currentDrillId) return { orphan: false, reason: 'belongs to this drill' };
+  if (!r.id.startsWith(`${id}-`))
+    return { orphan: false, reason: `tagged ${TAG_ID}=${id} but not named after that drill: never deleted` };
   const expires = tagValue(r.tags, TAG_EXPIRES);
   const expiresAt = expires ? Date.parse(expires) : NaN;
   if (Number.isFinite(expiresAt)) {

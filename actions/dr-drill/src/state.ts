@@ -6,7 +6,18 @@ export interface CreatedResource {
   arn: string;
   region: string;
   role: string;
+  /** When the create was sent (requested) or answered (created, adopted). */
   createdAt: string;
+  /**
+   * requested: the create call was sent and its answer is not known yet (a lost reply, a crash);
+   * created: RDS answered with it; adopted: a retry met "already exists" for a resource carrying this
+   * drill's dr-drill-id tag. Absent in state saved by older versions: treat as created.
+   */
+  status?: 'requested' | 'created' | 'adopted';
+  /** Set once a cleanup saw it gone or had its delete accepted: the tag listing alone looks for it after. */
+  deletedAt?: string;
+  /** For an instance created inside a cluster (the Aurora writer). */
+  clusterId?: string;
 }
 
 /** What main leaves for post. Saved before anything is created, and again as things change. */
@@ -25,7 +36,10 @@ export interface DrillState {
   cleanedUp: boolean;
   /** ARNs main could not delete. */
   left: string[];
-  /** Set while a global switchover has the writer away from its home region; post switches it back. */
+  /**
+   * Set from just before a global switchover is sent until the writer is home again: post checks
+   * where the writer is and switches it back when it is away (nothing when it never left).
+   */
   pendingFailback?: { globalClusterId: string; primaryArn: string; region: string };
 }
 

@@ -1,5 +1,7 @@
 import type { DrillConfig } from './inputs.js';
-import type { EngineDeps } from './engine.js';
+import type { DrillContext, EngineDeps } from './engine.js';
+import { InFlight } from './inflight.js';
+import type { DrillState } from './state.js';
 import type { Prober } from './probes.js';
 
 /** Test seams: a manual clock whose sleep advances time, a scripted prober, a quiet log. */
@@ -91,4 +93,44 @@ export function engineDeps(over: Partial<EngineDeps> & Pick<EngineDeps, 'rds'>):
     mask: () => undefined,
     ...over,
   };
+}
+
+export function drillState(over: Partial<DrillState> = {}): DrillState {
+  return {
+    drillId: 'drill-20261126020000-42',
+    regions: ['us-east-1'],
+    cleanup: 'always',
+    startedAt: '2026-11-26T02:00:00.000Z',
+    pollIntervalMs: 5000,
+    cleanupTimeoutMs: 600_000,
+    created: [],
+    outcome: 'running',
+    cleanedUp: false,
+    left: [],
+    ...over,
+  };
+}
+
+/** A scenario context with a fresh in-flight record; `saved` holds a copy of every state save. */
+export function drillContext(deps: EngineDeps, cfgOver: Partial<DrillConfig> = {}, deadlineIn = 600_000) {
+  const saved: DrillState[] = [];
+  const state = drillState();
+  const ctx: DrillContext = {
+    cfg: config(cfgOver),
+    drillId: state.drillId,
+    tags: [{ Key: 'dr-drill-id', Value: state.drillId }],
+    deadline: deps.now() + deadlineIn,
+    deps,
+    result: {
+      legs: [],
+      recoveredRegion: 'us-east-1',
+      rpoBound: { method: 'unknown', upperBound: false, detail: '' },
+      preparation: [],
+      notes: [],
+    },
+    transitions: [],
+    inflight: new InFlight(state, (s) => saved.push(structuredClone(s)), deps.now, deps.log),
+    onRecovered: async () => undefined,
+  };
+  return { ctx, saved, state };
 }

@@ -259,19 +259,19 @@ test('the orphan sweep deletes expired drill resources and spares young and fore
   const past = new Date(Date.now() - 3_600_000).toISOString();
   const future = new Date(Date.now() + 3_600_000).toISOString();
   await createInstance('orders-db');
-  await createInstance('old-drill-restore', {
+  await createInstance('drill-20200101000000-1-restore', {
     tags: [
       { Key: 'dr-drill-id', Value: 'drill-20200101000000-1' },
       { Key: 'dr-drill-expires', Value: past },
     ],
   });
-  await createInstance('running-drill-restore', {
+  await createInstance('drill-20991231000000-2-restore', {
     tags: [
       { Key: 'dr-drill-id', Value: 'drill-20991231000000-2' },
       { Key: 'dr-drill-expires', Value: future },
     ],
   });
-  await createInstance('untimed-drill-restore', {
+  await createInstance('drill-20991231000000-3-restore', {
     tags: [{ Key: 'dr-drill-id', Value: 'drill-20991231000000-3' }],
   });
   await createInstance('payments-db', {
@@ -280,7 +280,14 @@ test('the orphan sweep deletes expired drill resources and spares young and fore
       { Key: 'team', Value: 'payments' },
     ],
   });
-  await createInstance('west-old-drill', {
+  // Someone else's database carrying an expired drill's tags: not named after that drill, never deleted.
+  await createInstance('payroll-db', {
+    tags: [
+      { Key: 'dr-drill-id', Value: 'drill-20200101000000-5' },
+      { Key: 'dr-drill-expires', Value: past },
+    ],
+  });
+  await createInstance('drill-20200101000000-4-restore', {
     region: 'us-west-2',
     tags: [
       { Key: 'dr-drill-id', Value: 'drill-20200101000000-4' },
@@ -295,20 +302,24 @@ test('the orphan sweep deletes expired drill resources and spares young and fore
   expect(r.main.exitCode).toBe(0);
   const rep = report(r);
   expect(rep.sweep.deleted.map((d: { arn: string }) => d.arn)).toEqual([
-    `arn:aws:rds:us-east-1:${ACCOUNT}:db:old-drill-restore`,
+    `arn:aws:rds:us-east-1:${ACCOUNT}:db:drill-20200101000000-1-restore`,
   ]);
   expect(rep.sweep.spared.map((d: { arn: string }) => d.arn.split(':').pop()).sort()).toEqual([
-    'running-drill-restore',
-    'untimed-drill-restore',
+    'drill-20991231000000-2-restore',
+    'drill-20991231000000-3-restore',
+    'payroll-db',
   ]);
-  expect((await inventory()).instances.map((i) => i.id)).toEqual([
+  expect((await inventory()).instances.map((i) => i.id).sort()).toEqual([
+    'drill-20991231000000-2-restore',
+    'drill-20991231000000-3-restore',
     'orders-db',
     'payments-db',
-    'running-drill-restore',
-    'untimed-drill-restore',
+    'payroll-db',
   ]);
   // Regions outside the drill are not swept.
-  expect((await inventory('us-west-2')).instances.map((i) => i.id)).toEqual(['west-old-drill']);
+  expect((await inventory('us-west-2')).instances.map((i) => i.id)).toEqual([
+    'drill-20200101000000-4-restore',
+  ]);
 });
 
 describe('bad input changes nothing', () => {

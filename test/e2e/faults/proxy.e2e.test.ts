@@ -246,3 +246,23 @@ test('refuses to forward anywhere but loopback', async () => {
     /only forwards to loopback/,
   );
 });
+
+test('edit-reply: the backend applies the call, the client sees the edited answer', async () => {
+  await newInstance('db3');
+  proxy().inject({
+    service: 'rds',
+    operation: 'CreateDBSnapshot',
+    times: 1,
+    fault: {
+      kind: 'edit-reply',
+      edit: (body) => body.replace(/<Status>available<\/Status>/, '<Status>creating</Status>'),
+    },
+  });
+  const out = await rds().send(
+    new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'db3', DBSnapshotIdentifier: 's3' }),
+  );
+  expect(out.DBSnapshot?.Status).toBe('creating');
+  const { DBSnapshots } = await rds().send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: 's3' }));
+  expect(DBSnapshots?.[0]?.Status).toBe('available');
+  expect(proxy().injected()).toHaveLength(1);
+});
