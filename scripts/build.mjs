@@ -5,7 +5,8 @@ import ncc from '@vercel/ncc';
 import { minify } from 'terser';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { ROOT, bundlesOf, listActions } from './actions.mjs';
 
 function arg(name) {
@@ -50,10 +51,25 @@ export async function buildAction(actionDir, outRoot = ROOT) {
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const outRoot = arg('--out') ?? ROOT;
   const only = arg('--only');
-  const actions = only ? [only] : listActions();
-  for (const a of actions) {
+  if (only) {
     const t = Date.now();
-    await buildAction(a, outRoot);
-    console.log(`built ${a} in ${((Date.now() - t) / 1000).toFixed(1)}s`);
+    await buildAction(only, outRoot);
+    console.log(`built ${only} in ${((Date.now() - t) / 1000).toFixed(1)}s`);
+  } else {
+    // One process per action: ncc keeps what it compiled, and five builds in one heap outgrow it.
+    for (const a of listActions()) buildInChild(a, outRoot);
   }
+}
+
+/** `node scripts/build.mjs --only <action> --out <root>` in a child process; throws when it fails. */
+export function buildInChild(actionDir, outRoot = ROOT) {
+  const r = spawnSync(
+    process.execPath,
+    [fileURLToPath(import.meta.url), '--only', actionDir, '--out', outRoot],
+    {
+      stdio: 'inherit',
+    },
+  );
+  if (r.status !== 0) throw new Error(`building ${actionDir} failed (exit ${r.status ?? r.signal})`);
+  return join(outRoot, relative(ROOT, bundlesOf(actionDir).abs), 'dist');
 }

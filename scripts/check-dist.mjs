@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ROOT, bundlesOf, listActions } from './actions.mjs';
-import { buildAction } from './build.mjs';
+import { buildInChild } from './build.mjs';
 
 function files(dir, base = dir) {
   if (!existsSync(dir)) return [];
@@ -35,7 +35,7 @@ let failed = 0;
 try {
   for (const a of actions) {
     const { rel } = bundlesOf(a);
-    const fresh = await buildAction(a, tmp);
+    const fresh = buildInChild(a, tmp);
     const problems = compareDirs(join(ROOT, rel, 'dist'), fresh);
     if (problems.length) {
       failed++;
