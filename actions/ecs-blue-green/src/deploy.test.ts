@@ -433,6 +433,32 @@ test('if-deployment-active stop: stops the active deployment once, waits for its
   expect(h.report.outcome).toBe('created');
 });
 
+test('if-deployment-active stop: the task definition is registered first; a failed register stops nothing', async () => {
+  happyAws();
+  activeGroup();
+  ecsMock.on(DescribeTaskDefinitionCommand, { taskDefinition: 'web' }).rejects(awsError('ClientException'));
+  ecsMock.on(RegisterTaskDefinitionCommand).rejects(awsError('AccessDeniedException'));
+  let h = harness();
+  const inputs = {
+    'task-definition-arn': '',
+    'task-definition': taskDefinitionFile(),
+    'if-deployment-active': 'stop',
+  };
+  await expect(run(await cfg(inputs), h.deps, h.report)).rejects.toThrow(/AccessDeniedException/);
+  expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+  expect(cdMock.commandCalls(CreateDeploymentCommand)).toHaveLength(0);
+
+  ecsMock.on(RegisterTaskDefinitionCommand).resolves({
+    taskDefinition: { taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:2' },
+  });
+  h = harness();
+  await run(await cfg({ ...inputs, 'wait-for': 'created' }), h.deps, h.report);
+  const registered = ecsMock.commandCalls(RegisterTaskDefinitionCommand).at(-1)!;
+  const stopped = cdMock.commandCalls(StopDeploymentCommand);
+  expect(stopped).toHaveLength(1);
+  expect(registered.calledBefore(stopped[0]!)).toBe(true);
+});
+
 test('if-deployment-active stop: an active rollback deployment is waited for, not stopped', async () => {
   happyAws();
   const status = activeGroup({ rollbackAlreadyRunning: true });
