@@ -523,8 +523,20 @@ const ECS: Record<string, Mapper> = {
   DescribeTasks: ecsInCluster('task'),
   StopTask: ecsInCluster('task'),
   ListServiceDeployments: ecsService(),
-  DescribeServiceDeployments: ecsAny,
-  StopServiceDeployment: ecsAny,
+  // Both are authorised on the service deployment's ARN (service-deployment/<cluster>/<service>/<id>).
+  DescribeServiceDeployments: (call) =>
+    ((call.json.serviceDeploymentArns as string[] | undefined) ?? ['*']).map((arn) => ({
+      action: 'ecs:DescribeServiceDeployments',
+      resource: arn,
+      context: {},
+    })),
+  StopServiceDeployment: (call) => [
+    {
+      action: 'ecs:StopServiceDeployment',
+      resource: str(call.json.serviceDeploymentArn) ?? '*',
+      context: {},
+    },
+  ],
   DescribeServiceRevisions: ecsAny,
   DescribeTaskSets: ecsService(),
   TagResource: (call) => {

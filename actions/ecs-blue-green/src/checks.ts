@@ -14,7 +14,7 @@ import { BUILT_IN_SHIFT_MINUTES, shiftMinutes } from './timeout.js';
 
 // Phase 1 of a deploy: read-only checks against AWS. Nothing here changes anything.
 
-/** The service, checked: it exists, is active and is deployed by CodeDeploy. */
+/** The service, checked: it exists and is active (controllerOf tells which path deploys it). */
 export async function readService(config: Config, ecs: Sender): Promise<Service> {
   let out: { services?: Service[]; failures?: Array<{ reason?: string }> };
   try {
@@ -36,13 +36,6 @@ export async function readService(config: Config, ecs: Sender): Promise<Service>
       `input "service" is ${quote(config.service)}: no such active service in cluster ${quote(config.cluster)}` +
         (out.failures?.[0]?.reason ? ` (${out.failures[0].reason})` : '') +
         `: check the cluster and service names`,
-      'service',
-    );
-  if (svc.deploymentController?.type !== 'CODE_DEPLOY')
-    throw new ConfigurationError(
-      `input "service": service ${config.serviceName} uses the ${svc.deploymentController?.type ?? 'ECS'} deployment ` +
-        `controller, not CODE_DEPLOY: this action drives CodeDeploy blue/green deployments; recreate the service with ` +
-        `deploymentController CODE_DEPLOY or use a rolling-update action`,
       'service',
     );
   return svc;

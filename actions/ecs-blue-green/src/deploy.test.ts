@@ -162,14 +162,14 @@ test.each([
   },
 );
 
-test('a service not deployed by CodeDeploy names the service input', async () => {
+test('a service neither deployed by CodeDeploy nor by ECS blue/green names the service input', async () => {
   happyAws();
   ecsMock
     .on(DescribeServicesCommand)
     .resolves({ services: [{ ...service, deploymentController: { type: 'ECS' } }] });
   const h = harness();
   await expect(run(await cfg(), h.deps, h.report)).rejects.toThrow(
-    /^input "service": service web uses the ECS deployment controller, not CODE_DEPLOY/,
+    /^input "service": service web uses the ECS deployment controller with strategy ROLLING, not CODE_DEPLOY nor ECS blue\/green/,
   );
   noMutation();
 });

@@ -2,13 +2,24 @@ import type { SmokeTest } from './inputs.js';
 import { consoleHost, consoleUrl } from '@oaktree/aws';
 import { handleActive } from './active.js';
 import { readService } from './checks.js';
+import {
+  controllerOf,
+  handleActiveNative,
+  nativeTimeoutMinutes,
+  startNative,
+  announceNative,
+} from './native.js';
+import { followNativeToEnd } from './native-finish.js';
+import { shortDeployment } from './native-follow.js';
+import { ProgressTracker } from './progress.js';
+import type { Service } from '@aws-sdk/client-ecs';
 import type { EcsDiagnosis } from './diagnose.js';
 import { startCodeDeploy } from './deployment.js';
 import { followToEnd } from './finish.js';
 import { followDepsOf } from './guard.js';
 import type { InFlight } from './inflight.js';
 import type { Config } from './inputs.js';
-import { planCodeDeploy, readLocalFiles } from './plan.js';
+import { planCodeDeploy, readLocalFiles, taskDefinitionShape, type LocalFiles } from './plan.js';
 import type { EventView } from './progress.js';
 import { registerTaskDefinition } from './register.js';
 import { resume } from './resume.js';
@@ -92,6 +103,8 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
 
   const local = readLocalFiles(config, deps);
   const service = await readService(config, deps.ecs);
+  if (controllerOf(config, service) === 'ECS')
+    return runNative(config, deps, report, local, service, started);
   const plan = await planCodeDeploy(config, deps, local, service, started);
   const taskDefinitionArn = await registerTaskDefinition(
     deps,
@@ -127,4 +140,59 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     { deploymentId, targetId, deadline: plan.deadline, tracker },
     followDepsOf(deps),
   );
+}
+
+/**
+ * The ECS-native path (controller ECS, strategy BLUE_GREEN/LINEAR/CANARY), in the same phases:
+ * checks, plan (the timeout from the service's bake times), register, active-deployment policy,
+ * UpdateService exactly once, follow/finish.
+ */
+async function runNative(
+  config: Config,
+  deps: Deps,
+  report: Report,
+  local: LocalFiles,
+  service: Service,
+  started: number,
+): Promise<void> {
+  const shape = await taskDefinitionShape(config, deps, local);
+  const deadline = started + (config.timeoutMinutes ?? nativeTimeoutMinutes(service)) * 60_000;
+  if (config.waitFor === 'ready')
+    deps.log.warning(
+      `wait-for is ready: ECS-native blue/green does not wait in a Ready state (only at a PAUSE lifecycle hook); ` +
+        `this step returns once the new revision serves the test listener rule and ECS goes on by itself`,
+    );
+  const taskDefinitionArn = await registerTaskDefinition(
+    deps,
+    report,
+    local.desired,
+    shape.taskDefinitionArn ?? config.taskDefinitionArn!,
+  );
+  await handleActiveNative(
+    config,
+    deps,
+    report,
+    deadline,
+    report.registered ? `registered ${taskDefinitionArn}` : '',
+  );
+  const startedDeployment = await startNative(config, deps, report, service, taskDefinitionArn, deadline);
+  const arn = startedDeployment.arn;
+  if (!arn) {
+    report.outcome = 'succeeded';
+    report.status = 'SUCCESSFUL';
+    deps.setOutputs({ status: report.status, 'console-url': report.ecsConsoleUrl });
+    deps.log.info(
+      `service ${config.serviceName} already runs ${taskDefinitionArn}: UpdateService started no service deployment; nothing to follow`,
+    );
+    return;
+  }
+  const tracker = new ProgressTracker(`service deployment ${shortDeployment(arn)}`, deps.now ?? Date.now);
+  report.timeline = tracker.timeline;
+  announceNative(config, deps, report, { ...startedDeployment, arn }, taskDefinitionArn, tracker);
+  if (config.waitFor === 'created') {
+    deps.inflight.settled();
+    report.outcome = 'created';
+    return;
+  }
+  await followNativeToEnd(config, deps, report, { arn, deadline, tracker });
 }

@@ -21,6 +21,18 @@ export const ROLLBACK_EVENTS = [
 ] as const;
 export type RollbackEvent = (typeof ROLLBACK_EVENTS)[number];
 
+/** Inputs that only mean something to CodeDeploy. */
+export const CODE_DEPLOY_INPUTS = [
+  'codedeploy-application',
+  'codedeploy-deployment-group',
+  'appspec',
+  'container-name',
+  'container-port',
+  'hooks',
+  'deployment-config',
+  'auto-rollback-events',
+] as const;
+
 export type WaitFor = 'created' | 'ready' | 'succeeded';
 export type Command = 'deploy' | 'continue' | 'stop';
 
@@ -52,6 +64,8 @@ export interface Config {
   description?: string;
   /** Carried in every CreateDeployment's description, to recognise this step's own deployment. */
   runMarker: string;
+  /** CodeDeploy-only inputs that were given (an error for a service ECS deploys itself). */
+  codeDeployInputs: string[];
   /** undefined: the group's setting; [] : disabled. */
   autoRollbackEvents?: RollbackEvent[];
   waitFor: WaitFor;
@@ -224,6 +238,7 @@ export function readConfig(
       step,
     }),
     autoRollbackEvents,
+    codeDeployInputs: CODE_DEPLOY_INPUTS.filter((name) => inputs.has(name)),
     waitFor,
     timeoutMinutes: inputs.integer('timeout-minutes', { min: 1, max: 360 }),
     smokeTest,
