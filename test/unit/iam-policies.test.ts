@@ -11,6 +11,7 @@ import { checkCalls } from '../harness/iam-recorder.js';
 
 const ACTIONS = ['rds-snapshot', 'dr-drill', 'ecs-blue-green'];
 const SIGNING: Record<string, string> = {
+  'cloudwatch-logs': 'logs',
   rds: 'rds',
   ecs: 'ecs',
   codedeploy: 'codedeploy',

@@ -23,6 +23,7 @@ import { planCodeDeploy, readLocalFiles, taskDefinitionShape, type LocalFiles } 
 import type { EventView } from './progress.js';
 import { registerTaskDefinition } from './register.js';
 import { resume } from './resume.js';
+import { preDeployContainer, runPreDeployTask, type ContainerShape, type LogTail } from './predeploy.js';
 import type { SmokeResult } from './smoke.js';
 import type { Sender } from './stop.js';
 
@@ -42,6 +43,8 @@ export interface Deps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   signal?: AbortSignal;
   probe?: (test: SmokeTest, signal?: AbortSignal) => Promise<SmokeResult>;
+  /** Reads the pre-deploy task's log tail (CloudWatch Logs). */
+  logTail?: LogTail;
 }
 
 /** Everything known at the end, for the job summary. */
@@ -63,6 +66,8 @@ export interface Report {
   consoleUrl?: string;
   ecsConsoleUrl?: string;
   smoke?: SmokeResult;
+  /** The pre-deploy task, once started, and its essential container's exit code once it stopped. */
+  preDeploy?: { taskArn: string; exitCode?: number };
   events: EventView[];
   timeline: Array<{ atMs: number; text: string }>;
   reasons: string[];
@@ -119,6 +124,16 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     plan.deadline,
     report.registered ? `registered ${taskDefinitionArn}` : '',
   );
+  if (plan.preDeployContainer)
+    await runPreDeployTask(
+      config,
+      deps,
+      report,
+      service,
+      taskDefinitionArn,
+      plan.preDeployContainer,
+      plan.deadline,
+    );
   const { deploymentId, tracker } = await startCodeDeploy(
     config,
     deps,
@@ -157,6 +172,9 @@ async function runNative(
 ): Promise<void> {
   const shape = await taskDefinitionShape(config, deps, local);
   const deadline = started + (config.timeoutMinutes ?? nativeTimeoutMinutes(service)) * 60_000;
+  const container = config.preDeploy
+    ? preDeployContainer(config.preDeploy, shape.containers as ContainerShape[])
+    : undefined;
   if (config.waitFor === 'ready')
     deps.log.warning(
       `wait-for is ready: ECS-native blue/green does not wait in a Ready state (only at a PAUSE lifecycle hook); ` +
@@ -175,6 +193,8 @@ async function runNative(
     deadline,
     report.registered ? `registered ${taskDefinitionArn}` : '',
   );
+  if (container)
+    await runPreDeployTask(config, deps, report, service, taskDefinitionArn, container, deadline);
   const startedDeployment = await startNative(config, deps, report, service, taskDefinitionArn, deadline);
   const arn = startedDeployment.arn;
   if (!arn) {

@@ -34,6 +34,9 @@ export async function execute(config: Config): Promise<void> {
         setOutputs: (o) => setOutputs(o),
         inflight,
         signal: cancellation.signal,
+        // the Logs SDK is loaded only when a pre-deploy task ran
+        logTail: async (where, limit) =>
+          (await import('./logs.js')).cloudWatchTail(config.region)(where, limit),
         probe: (test, signal) => probe(test, { signal, intervalMs: Math.min(2000, config.pollIntervalMs) }),
       },
       report,

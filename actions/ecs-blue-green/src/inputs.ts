@@ -44,6 +44,39 @@ export interface SmokeTest {
   timeoutMs: number;
 }
 
+/** The one-off task run with the new task definition before any traffic moves (e.g. migrations). */
+export interface PreDeploy {
+  /** The container's command override; empty strings are kept. */
+  command: string[];
+  /** Default: the task definition's one essential container. */
+  container?: string;
+  timeoutMs: number;
+}
+
+/** `["npm", "run", "migrate"]` (a JSON array of strings) or `npm run migrate` (split on spaces). */
+export function parseCommand(text: string): string[] {
+  const t = text.trim();
+  const fail = (why: string): never => {
+    throw new ConfigurationError(
+      `input "pre-deploy-command" ${why}: write a JSON array such as ["npm", "run", "migrate"], or plain words without quotes`,
+      'pre-deploy-command',
+    );
+  };
+  if (t.startsWith('[')) {
+    let v: unknown;
+    try {
+      v = JSON.parse(t);
+    } catch (err) {
+      return fail(`is not a valid JSON array (${(err as Error).message})`);
+    }
+    if (!Array.isArray(v) || !v.length || !v.every((x) => typeof x === 'string'))
+      return fail('must be a non-empty array of strings');
+    return v as string[];
+  }
+  if (/["'\\]/.test(t)) return fail('has quotes or backslashes, which plain words do not interpret');
+  return t.split(/\s+/);
+}
+
 export interface Config {
   command: Command;
   cluster: string;
@@ -74,6 +107,7 @@ export interface Config {
   onCancel: 'rollback' | 'leave';
   ifDeploymentActive: 'fail' | 'wait' | 'stop';
   pollIntervalMs: number;
+  preDeploy?: PreDeploy;
   deploymentId?: string;
   region: string;
   /** Directory relative file inputs are read from (GITHUB_WORKSPACE). */
@@ -206,6 +240,27 @@ export function readConfig(
 
   const containerPort = inputs.integer('container-port', { min: 1, max: 65535 });
 
+  const preCommand = inputs.string('pre-deploy-command');
+  const preContainer = inputs.string('pre-deploy-container');
+  const preTimeout = inputs.duration('pre-deploy-timeout', {
+    default: '30m',
+    minMs: 10_000,
+    maxMs: 6 * 3_600_000,
+  })!;
+  if (preContainer && !preCommand)
+    throw new ConfigurationError(
+      `input "pre-deploy-container" is set without "pre-deploy-command": add the command to run, or remove it`,
+      'pre-deploy-container',
+    );
+  if (preCommand && command !== 'deploy')
+    throw new ConfigurationError(
+      `input "pre-deploy-command" runs before a deploy, but command is "${command}": remove it`,
+      'pre-deploy-command',
+    );
+  const preDeploy = preCommand
+    ? { command: parseCommand(preCommand), container: preContainer, timeoutMs: preTimeout }
+    : undefined;
+
   return {
     command,
     cluster,
@@ -247,6 +302,7 @@ export function readConfig(
       default: 'fail',
     })!,
     pollIntervalMs: inputs.integer('poll-interval-seconds', { min: 1, max: 300, default: 5 })! * 1000,
+    preDeploy,
     deploymentId,
     region: resolveRegion(inputs.string('region'), env),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),

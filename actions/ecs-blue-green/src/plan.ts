@@ -11,6 +11,7 @@ import {
 } from './appspec.js';
 import { readGroup, readTaskDefinitionArn, shiftOf, type ExistingTaskDef } from './checks.js';
 import { readStructured } from './files.js';
+import { preDeployContainer, type ContainerShape } from './predeploy.js';
 import type { Config } from './inputs.js';
 import { applyImages, cleanTaskDefinition, type TaskDef } from './taskdef.js';
 import { defaultTimeoutMinutes } from './timeout.js';
@@ -68,6 +69,8 @@ export interface CodeDeployPlan {
   existingArn?: string;
   configName: string;
   deadline: number;
+  /** The container the pre-deploy task runs in, checked before any change. */
+  preDeployContainer?: ContainerShape;
 }
 
 /** Phase 2 (CodeDeploy): group, task definition, appspec, deployment configuration and deadline. */
@@ -110,5 +113,8 @@ export async function planCodeDeploy(
     existingArn: shape.taskDefinitionArn,
     configName,
     deadline: started + timeoutMinutes * 60_000,
+    preDeployContainer: config.preDeploy
+      ? preDeployContainer(config.preDeploy, shape.containers as ContainerShape[])
+      : undefined,
   };
 }
