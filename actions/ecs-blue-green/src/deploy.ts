@@ -43,6 +43,8 @@ export interface Deps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   signal?: AbortSignal;
   probe?: (test: SmokeTest, signal?: AbortSignal) => Promise<SmokeResult>;
+  /** Told right before the first change that deploys (after every check): the GitHub deployment. */
+  beforeDeploy?: (taskDefinitionArn: string) => Promise<void>;
   /** Reads the pre-deploy task's log tail (CloudWatch Logs). */
   logTail?: LogTail;
 }
@@ -124,6 +126,7 @@ export async function run(config: Config, deps: Deps, report: Report): Promise<v
     plan.deadline,
     report.registered ? `registered ${taskDefinitionArn}` : '',
   );
+  await deps.beforeDeploy?.(taskDefinitionArn);
   if (plan.preDeployContainer)
     await runPreDeployTask(
       config,
@@ -193,6 +196,7 @@ async function runNative(
     deadline,
     report.registered ? `registered ${taskDefinitionArn}` : '',
   );
+  await deps.beforeDeploy?.(taskDefinitionArn);
   if (container)
     await runPreDeployTask(config, deps, report, service, taskDefinitionArn, container, deadline);
   const startedDeployment = await startNative(config, deps, report, service, taskDefinitionArn, deadline);

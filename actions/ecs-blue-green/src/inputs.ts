@@ -108,6 +108,16 @@ export interface Config {
   ifDeploymentActive: 'fail' | 'wait' | 'stop';
   pollIntervalMs: number;
   preDeploy?: PreDeploy;
+  /** `environment`: a GitHub deployment records this deploy (see environment.ts). */
+  github?: {
+    environment: string;
+    environmentUrl?: string;
+    token: string;
+    apiUrl: string;
+    repository: string;
+    ref: string;
+    logUrl?: string;
+  };
   deploymentId?: string;
   region: string;
   /** Directory relative file inputs are read from (GITHUB_WORKSPACE). */
@@ -257,6 +267,50 @@ export function readConfig(
       `input "pre-deploy-command" runs before a deploy, but command is "${command}": remove it`,
       'pre-deploy-command',
     );
+  const environment = inputs.string('environment', {
+    pattern: /^[^\n]{1,255}$/,
+    expected: 'a GitHub environment name (up to 255 characters)',
+  });
+  const environmentUrl = inputs.string('environment-url', {
+    pattern: /^https?:\/\/\S+$/,
+    expected: 'an http(s) URL where the environment is served',
+  });
+  let github: Config['github'];
+  if (environmentUrl && !environment)
+    throw new ConfigurationError(
+      `input "environment-url" is set without "environment": name the GitHub environment, or remove it`,
+      'environment-url',
+    );
+  if (environment) {
+    if (command !== 'deploy')
+      throw new ConfigurationError(
+        `input "environment" records a deploy, but command is "${command}": remove it (the deploy step records the deployment)`,
+        'environment',
+      );
+    const token = inputs.string('github-token');
+    if (!token)
+      throw new ConfigurationError(
+        `input "environment" needs "github-token" (default: the job's github.token): give a token with deployments: write`,
+        'github-token',
+      );
+    if (!env.GITHUB_REPOSITORY || !env.GITHUB_SHA)
+      throw new ConfigurationError(
+        `input "environment" needs GITHUB_REPOSITORY and GITHUB_SHA from the runner: run it in a GitHub Actions job`,
+        'environment',
+      );
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    github = {
+      environment,
+      environmentUrl,
+      token,
+      apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+      repository: env.GITHUB_REPOSITORY,
+      ref: env.GITHUB_SHA,
+      logUrl: env.GITHUB_RUN_ID
+        ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+        : undefined,
+    };
+  }
   const preDeploy = preCommand
     ? { command: parseCommand(preCommand), container: preContainer, timeoutMs: preTimeout }
     : undefined;
@@ -303,6 +357,7 @@ export function readConfig(
     })!,
     pollIntervalMs: inputs.integer('poll-interval-seconds', { min: 1, max: 300, default: 5 })! * 1000,
     preDeploy,
+    github,
     deploymentId,
     region: resolveRegion(inputs.string('region'), env),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
