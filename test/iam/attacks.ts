@@ -426,9 +426,22 @@ export const ECS_BLUE_GREEN: ActionCases = {
         deploymentGroupName: 'DgpECS-shop-payments',
       }),
     },
+    // UpdateService of the one service is granted (ECS-native blue/green deploys with it; ECS refuses a
+    // task definition change through UpdateService on a CODE_DEPLOY service); any other service is not.
     {
-      name: 'update the service directly (bypassing CodeDeploy)',
-      call: ecs('UpdateService', { cluster: 'shop', service: 'web', taskDefinition: 'web:1' }),
+      name: 'update another service of the cluster',
+      call: ecs('UpdateService', { cluster: 'shop', service: 'payments', taskDefinition: 'web:1' }),
+    },
+    {
+      name: 'update a service of another cluster',
+      call: ecs('UpdateService', { cluster: 'payments', service: 'web', taskDefinition: 'web:1' }),
+    },
+    {
+      name: 'roll back a service deployment of another service',
+      call: ecs('StopServiceDeployment', {
+        serviceDeploymentArn: 'arn:aws:ecs:us-east-1:123456789012:service-deployment/shop/payments/AAAA',
+        stopType: 'ROLLBACK',
+      }),
     },
     { name: 'delete the service', call: ecs('DeleteService', { cluster: 'shop', service: 'web' }) },
     {

@@ -521,10 +521,31 @@ const ECS: Record<string, Mapper> = {
     },
   ],
   DescribeTasks: ecsInCluster('task'),
+  // RunTask is authorised on the task definition, with the cluster as a condition key.
+  RunTask: (call, k) => {
+    const cluster = ecsClusterArn(str(call.json.cluster), call.region, k.account);
+    const td = str(call.json.taskDefinition) ?? '';
+    const resource = td.startsWith('arn:')
+      ? td
+      : `arn:aws:ecs:${call.region}:${k.account}:task-definition/${td}`;
+    return [{ action: 'ecs:RunTask', resource, context: { 'ecs:cluster': cluster } }];
+  },
   StopTask: ecsInCluster('task'),
   ListServiceDeployments: ecsService(),
-  DescribeServiceDeployments: ecsAny,
-  StopServiceDeployment: ecsAny,
+  // Both are authorised on the service deployment's ARN (service-deployment/<cluster>/<service>/<id>).
+  DescribeServiceDeployments: (call) =>
+    ((call.json.serviceDeploymentArns as string[] | undefined) ?? ['*']).map((arn) => ({
+      action: 'ecs:DescribeServiceDeployments',
+      resource: arn,
+      context: {},
+    })),
+  StopServiceDeployment: (call) => [
+    {
+      action: 'ecs:StopServiceDeployment',
+      resource: str(call.json.serviceDeploymentArn) ?? '*',
+      context: {},
+    },
+  ],
   DescribeServiceRevisions: ecsAny,
   DescribeTaskSets: ecsService(),
   TagResource: (call) => {
@@ -650,6 +671,18 @@ const CLOUDWATCH: Record<string, Mapper> = {
   ],
 };
 
+// ---------- CloudWatch Logs (JSON protocol) ----------
+
+const LOGS: Record<string, Mapper> = {
+  GetLogEvents: (call, k) => [
+    {
+      action: 'logs:GetLogEvents',
+      resource: `arn:aws:logs:${call.region}:${k.account}:log-group:${str(call.json.logGroupName) ?? '*'}:log-stream:${str(call.json.logStreamName) ?? '*'}`,
+      context: {},
+    },
+  ],
+};
+
 const STS: Record<string, Mapper> = {
   // GetCallerIdentity needs no permission: it answers even when an explicit Deny covers it.
   GetCallerIdentity: () => [],
@@ -663,6 +696,7 @@ export const OPERATIONS: Record<string, Record<string, Mapper>> = {
   elasticloadbalancing: ELB,
   kms: KMS,
   monitoring: CLOUDWATCH,
+  logs: LOGS,
   sts: STS,
 };
 

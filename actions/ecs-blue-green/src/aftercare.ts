@@ -3,7 +3,43 @@ import { SummaryBuilder, errorMessage } from '@oaktree/action-kit';
 import { retryTransient } from '@oaktree/aws';
 import type { SavedDeployment } from './inflight.js';
 import { isFinal } from './progress.js';
+import { describeServiceDeployment, isNativeDone, stopNative } from './native-follow.js';
 import { stopWithRollback, type RetrySeams, type Sender } from './stop.js';
+
+/** How post reads and stops a deployment: CodeDeploy's calls, or ECS's for a service deployment. */
+interface Backend {
+  read(): Promise<string | undefined>;
+  isFinal(status: string | undefined): boolean;
+  stop(): Promise<'stopped' | 'already-completed'>;
+  stopText: string;
+}
+
+function backendOf(
+  saved: SavedDeployment,
+  client: Sender,
+  log: (line: string) => void,
+  seams: RetrySeams,
+): Backend {
+  const id = saved.deploymentId;
+  if (saved.controller === 'ECS')
+    return {
+      read: async () => (await describeServiceDeployment(client, id)).status,
+      isFinal: isNativeDone,
+      stop: () => stopNative(client, id, log, seams),
+      stopText: 'rolled back (StopServiceDeployment ROLLBACK)',
+    };
+  return {
+    read: async () =>
+      (
+        (await client.send(new GetDeploymentCommand({ deploymentId: id }))) as {
+          deploymentInfo?: DeploymentInfo;
+        }
+      ).deploymentInfo?.status,
+    isFinal,
+    stop: () => stopWithRollback(client, id, seams),
+    stopText: 'stopped with rollback',
+  };
+}
 
 export interface Aftercare {
   /** What post found and did, one line each (also the post summary). */
@@ -19,11 +55,13 @@ export interface Aftercare {
  */
 export async function attend(
   saved: SavedDeployment,
-  codedeploy: Sender,
+  /** The CodeDeploy client, or the ECS client for a service deployment (controller ECS). */
+  client: Sender,
   log: (line: string) => void,
   seams: RetrySeams = {},
 ): Promise<Aftercare> {
   const id = saved.deploymentId;
+  const backend = backendOf(saved, client, log, seams);
   const lines: string[] = [];
   const say = (line: string) => {
     lines.push(line);
@@ -35,16 +73,15 @@ export async function attend(
   );
   let status: string | undefined;
   try {
-    const got = (await retryTransient(() => codedeploy.send(new GetDeploymentCommand({ deploymentId: id })), {
-      what: `GetDeployment ${id}`,
+    status = await retryTransient(() => backend.read(), {
+      what: `reading ${id}`,
       maxElapsedMs: 60_000,
       ...seams,
-    })) as { deploymentInfo?: DeploymentInfo };
-    status = got.deploymentInfo?.status;
+    });
   } catch (err) {
     say(`post: could not read ${id} (${errorMessage(err)}); acting on the saved state`);
   }
-  if (isFinal(status)) {
+  if (backend.isFinal(status)) {
     say(`post: deployment ${id} ended ${status} meanwhile; nothing to roll back`);
     return { lines, action: 'already-ended' };
   }
@@ -53,12 +90,12 @@ export async function attend(
     return { lines, action: 'left-running' };
   }
   say(`post: main did not finish deployment ${id}; stopping it with rollback (on-cancel: rollback)`);
-  const outcome = await stopWithRollback(codedeploy, id, seams);
+  const outcome = await backend.stop();
   if (outcome === 'already-completed') {
     say(`post: deployment ${id} had already ended when the stop arrived`);
     return { lines, action: 'already-ended' };
   }
-  say(`post: deployment ${id} stopped with rollback (it was ${status ?? 'in an unknown state'})`);
+  say(`post: deployment ${id} ${backend.stopText} (it was ${status ?? 'in an unknown state'})`);
   return { lines, action: 'stopped' };
 }
 

@@ -162,14 +162,14 @@ test.each([
   },
 );
 
-test('a service not deployed by CodeDeploy names the service input', async () => {
+test('a service neither deployed by CodeDeploy nor by ECS blue/green names the service input', async () => {
   happyAws();
   ecsMock
     .on(DescribeServicesCommand)
     .resolves({ services: [{ ...service, deploymentController: { type: 'ECS' } }] });
   const h = harness();
   await expect(run(await cfg(), h.deps, h.report)).rejects.toThrow(
-    /^input "service": service web uses the ECS deployment controller, not CODE_DEPLOY/,
+    /^input "service": service web uses the ECS deployment controller with strategy ROLLING, not CODE_DEPLOY nor ECS blue\/green/,
   );
   noMutation();
 });
@@ -431,6 +431,32 @@ test('if-deployment-active stop: stops the active deployment once, waits for its
     .at(-1)!;
   expect(lastRollbackRead.calledBefore(created[0]!)).toBe(true);
   expect(h.report.outcome).toBe('created');
+});
+
+test('if-deployment-active stop: the task definition is registered first; a failed register stops nothing', async () => {
+  happyAws();
+  activeGroup();
+  ecsMock.on(DescribeTaskDefinitionCommand, { taskDefinition: 'web' }).rejects(awsError('ClientException'));
+  ecsMock.on(RegisterTaskDefinitionCommand).rejects(awsError('AccessDeniedException'));
+  let h = harness();
+  const inputs = {
+    'task-definition-arn': '',
+    'task-definition': taskDefinitionFile(),
+    'if-deployment-active': 'stop',
+  };
+  await expect(run(await cfg(inputs), h.deps, h.report)).rejects.toThrow(/AccessDeniedException/);
+  expect(cdMock.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+  expect(cdMock.commandCalls(CreateDeploymentCommand)).toHaveLength(0);
+
+  ecsMock.on(RegisterTaskDefinitionCommand).resolves({
+    taskDefinition: { taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:2' },
+  });
+  h = harness();
+  await run(await cfg({ ...inputs, 'wait-for': 'created' }), h.deps, h.report);
+  const registered = ecsMock.commandCalls(RegisterTaskDefinitionCommand).at(-1)!;
+  const stopped = cdMock.commandCalls(StopDeploymentCommand);
+  expect(stopped).toHaveLength(1);
+  expect(registered.calledBefore(stopped[0]!)).toBe(true);
 });
 
 test('if-deployment-active stop: an active rollback deployment is waited for, not stopped', async () => {

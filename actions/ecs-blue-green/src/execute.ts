@@ -3,6 +3,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { log, setOutputs } from '@oaktree/action-kit';
 import { cancelOnSignals, createClient } from '@oaktree/aws';
 import { run, type Report } from './deploy.js';
+import { GitHubDeployment, finalState } from './environment.js';
 import { InFlight } from './inflight.js';
 import { ACTION, type Config } from './inputs.js';
 import { probe } from './smoke.js';
@@ -24,6 +25,14 @@ export async function execute(config: Config): Promise<void> {
     outcome: 'invalid',
   };
   const inflight = new InFlight();
+  const gh = config.github
+    ? new GitHubDeployment({
+        ...config.github,
+        warn: (m) => log.warning(m),
+        info: (m) => log.info(m),
+      })
+    : undefined;
+  let threw = false;
   try {
     await run(
       config,
@@ -34,11 +43,23 @@ export async function execute(config: Config): Promise<void> {
         setOutputs: (o) => setOutputs(o),
         inflight,
         signal: cancellation.signal,
+        // the Logs SDK is loaded only when a pre-deploy task ran
+        beforeDeploy: gh
+          ? (arn) =>
+              gh.start(`${config.clusterName}/${config.serviceName}: ${arn.split('/').pop()}`, {
+                taskDefinition: arn,
+                cluster: config.clusterName,
+                service: config.serviceName,
+              })
+          : undefined,
+        logTail: async (where, limit) =>
+          (await import('./logs.js')).cloudWatchTail(config.region)(where, limit),
         probe: (test, signal) => probe(test, { signal, intervalMs: Math.min(2000, config.pollIntervalMs) }),
       },
       report,
     );
   } catch (err) {
+    threw = true;
     if (report.outcome === 'invalid' && report.deploymentId) report.outcome = 'failed';
     report.error ??= (err as Error).message;
     const left = inflight.afterFailure({ status: report.status, why: report.error });
@@ -53,6 +74,9 @@ export async function execute(config: Config): Promise<void> {
     throw err;
   } finally {
     cancellation.dispose();
+    const state = finalState(report.outcome) ?? (threw ? 'failure' : undefined);
+    if (gh && state)
+      await gh.finish(state, report.error ?? `${report.outcome}: ${report.status ?? ''}`.trim());
     if (report.deploymentId || report.taskDefinitionArn) writeSummary(report);
   }
 }

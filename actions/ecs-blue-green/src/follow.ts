@@ -9,7 +9,7 @@ import { formatDuration } from '@oaktree/action-kit';
 import { awsErrorName, callInfo, poll, type RetryEvent } from '@oaktree/aws';
 import type { SmokeTest } from './inputs.js';
 import { ProgressTracker, isFinal, snapshotOf } from './progress.js';
-import type { SmokeResult } from './smoke.js';
+import { SmokeRun, type SmokeResult } from './smoke.js';
 import { stopWithRollback, type Sender } from './stop.js';
 
 export interface FollowDeps {
@@ -68,13 +68,8 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
   const tracker = opts.tracker ?? new ProgressTracker(label, now);
   let targetId: string | undefined;
   let info: DeploymentInfo = {};
-  let smoke: SmokeResult | undefined;
-  // The smoke test runs beside the poller, so status lines, cancellation and the deadline keep working
-  // while it probes; each check looks at whether it has finished.
-  let smokeRun: Promise<void> | undefined;
-  let smokeSeen = false;
-  const smokeAbort = new AbortController();
-  const smokeSignal = deps.signal ? AbortSignal.any([deps.signal, smokeAbort.signal]) : smokeAbort.signal;
+  const smokeRun =
+    opts.smokeTest && deps.probe ? new SmokeRun(opts.smokeTest, deps.probe, deps.signal) : undefined;
   let stoppedForSmoke = false;
   let continued = false;
   let saidWaiting = false;
@@ -160,26 +155,9 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
         const testTrafficUp =
           snap.events.some((e) => e.name === 'AllowTestTraffic' && e.status === 'Succeeded') ||
           st === 'Ready';
-        if (opts.smokeTest && !smokeRun && testTrafficUp && deps.probe) {
-          deps.log(
-            `probing the green side at ${opts.smokeTest.url} (expecting ${opts.smokeTest.acceptText})`,
-          );
-          smokeRun = deps.probe(opts.smokeTest, smokeSignal).then(
-            (r) => void (smoke = r),
-            (err: unknown) =>
-              void (smoke = {
-                ok: false,
-                attempts: 0,
-                durationMs: 0,
-                text: `smoke test could not run: ${(err as Error).message}`,
-              }),
-          );
-          // An answer that is already there (a fake, a refused connection) is taken in this same check;
-          // a slow one in a later check.
-          await Promise.race([smokeRun, new Promise((resolve) => setImmediate(resolve))]);
-        }
-        if (smoke && !smokeSeen) {
-          smokeSeen = true;
+        if (smokeRun && testTrafficUp) await smokeRun.start(deps.log);
+        const smoke = smokeRun?.take();
+        if (smoke) {
           deps.log(smoke.text);
           tracker.record(smoke.text);
           if (!smoke.ok && !deps.signal?.aborted) {
@@ -198,8 +176,9 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
 
         if (st === 'Ready' && !stoppedForSmoke) {
           const smokeWanted = opts.smokeTest !== undefined;
-          if (opts.until === 'ready' && (!smokeWanted || smoke?.ok)) return { done: true, value: st };
-          if (smokeWanted && smoke?.ok && !continued) {
+          if (opts.until === 'ready' && (!smokeWanted || smokeRun?.result?.ok))
+            return { done: true, value: st };
+          if (smokeWanted && smokeRun?.result?.ok && !continued) {
             reading = 'ContinueDeployment';
             try {
               await deps.codedeploy.send(
@@ -234,7 +213,7 @@ export async function follow(opts: FollowOptions, deps: FollowDeps): Promise<Fol
     });
   } finally {
     // the deployment ended or the follow gave up: a probe still running has nothing left to decide
-    smokeAbort.abort();
+    smokeRun?.abort();
   }
-  return { status, info, tracker, smoke, stoppedForSmoke, continued };
+  return { status, info, tracker, smoke: smokeRun?.result, stoppedForSmoke, continued };
 }

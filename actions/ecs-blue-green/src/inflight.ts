@@ -3,7 +3,10 @@ import { isFinal } from './progress.js';
 
 /** What main leaves for post: enough to look after a deployment main could not see to its end. */
 export interface SavedDeployment {
+  /** A CodeDeploy deployment id, or the ARN of an ECS service deployment (controller ECS). */
   deploymentId: string;
+  /** Who runs the deployment: CodeDeploy (the default) or ECS itself. */
+  controller?: 'CODE_DEPLOY' | 'ECS';
   applicationName?: string;
   onCancel: 'rollback' | 'leave';
   region: string;

@@ -21,6 +21,18 @@ export const ROLLBACK_EVENTS = [
 ] as const;
 export type RollbackEvent = (typeof ROLLBACK_EVENTS)[number];
 
+/** Inputs that only mean something to CodeDeploy. */
+export const CODE_DEPLOY_INPUTS = [
+  'codedeploy-application',
+  'codedeploy-deployment-group',
+  'appspec',
+  'container-name',
+  'container-port',
+  'hooks',
+  'deployment-config',
+  'auto-rollback-events',
+] as const;
+
 export type WaitFor = 'created' | 'ready' | 'succeeded';
 export type Command = 'deploy' | 'continue' | 'stop';
 
@@ -30,6 +42,39 @@ export interface SmokeTest {
   accept: Array<{ code: number } | { klass: number }>;
   acceptText: string;
   timeoutMs: number;
+}
+
+/** The one-off task run with the new task definition before any traffic moves (e.g. migrations). */
+export interface PreDeploy {
+  /** The container's command override; empty strings are kept. */
+  command: string[];
+  /** Default: the task definition's one essential container. */
+  container?: string;
+  timeoutMs: number;
+}
+
+/** `["npm", "run", "migrate"]` (a JSON array of strings) or `npm run migrate` (split on spaces). */
+export function parseCommand(text: string): string[] {
+  const t = text.trim();
+  const fail = (why: string): never => {
+    throw new ConfigurationError(
+      `input "pre-deploy-command" ${why}: write a JSON array such as ["npm", "run", "migrate"], or plain words without quotes`,
+      'pre-deploy-command',
+    );
+  };
+  if (t.startsWith('[')) {
+    let v: unknown;
+    try {
+      v = JSON.parse(t);
+    } catch (err) {
+      return fail(`is not a valid JSON array (${(err as Error).message})`);
+    }
+    if (!Array.isArray(v) || !v.length || !v.every((x) => typeof x === 'string'))
+      return fail('must be a non-empty array of strings');
+    return v as string[];
+  }
+  if (/["'\\]/.test(t)) return fail('has quotes or backslashes, which plain words do not interpret');
+  return t.split(/\s+/);
 }
 
 export interface Config {
@@ -52,6 +97,8 @@ export interface Config {
   description?: string;
   /** Carried in every CreateDeployment's description, to recognise this step's own deployment. */
   runMarker: string;
+  /** CodeDeploy-only inputs that were given (an error for a service ECS deploys itself). */
+  codeDeployInputs: string[];
   /** undefined: the group's setting; [] : disabled. */
   autoRollbackEvents?: RollbackEvent[];
   waitFor: WaitFor;
@@ -60,6 +107,17 @@ export interface Config {
   onCancel: 'rollback' | 'leave';
   ifDeploymentActive: 'fail' | 'wait' | 'stop';
   pollIntervalMs: number;
+  preDeploy?: PreDeploy;
+  /** `environment`: a GitHub deployment records this deploy (see environment.ts). */
+  github?: {
+    environment: string;
+    environmentUrl?: string;
+    token: string;
+    apiUrl: string;
+    repository: string;
+    ref: string;
+    logUrl?: string;
+  };
   deploymentId?: string;
   region: string;
   /** Directory relative file inputs are read from (GITHUB_WORKSPACE). */
@@ -192,6 +250,71 @@ export function readConfig(
 
   const containerPort = inputs.integer('container-port', { min: 1, max: 65535 });
 
+  const preCommand = inputs.string('pre-deploy-command');
+  const preContainer = inputs.string('pre-deploy-container');
+  const preTimeout = inputs.duration('pre-deploy-timeout', {
+    default: '30m',
+    minMs: 10_000,
+    maxMs: 6 * 3_600_000,
+  })!;
+  if (preContainer && !preCommand)
+    throw new ConfigurationError(
+      `input "pre-deploy-container" is set without "pre-deploy-command": add the command to run, or remove it`,
+      'pre-deploy-container',
+    );
+  if (preCommand && command !== 'deploy')
+    throw new ConfigurationError(
+      `input "pre-deploy-command" runs before a deploy, but command is "${command}": remove it`,
+      'pre-deploy-command',
+    );
+  const environment = inputs.string('environment', {
+    pattern: /^[^\n]{1,255}$/,
+    expected: 'a GitHub environment name (up to 255 characters)',
+  });
+  const environmentUrl = inputs.string('environment-url', {
+    pattern: /^https?:\/\/\S+$/,
+    expected: 'an http(s) URL where the environment is served',
+  });
+  let github: Config['github'];
+  if (environmentUrl && !environment)
+    throw new ConfigurationError(
+      `input "environment-url" is set without "environment": name the GitHub environment, or remove it`,
+      'environment-url',
+    );
+  if (environment) {
+    if (command !== 'deploy')
+      throw new ConfigurationError(
+        `input "environment" records a deploy, but command is "${command}": remove it (the deploy step records the deployment)`,
+        'environment',
+      );
+    const token = inputs.string('github-token');
+    if (!token)
+      throw new ConfigurationError(
+        `input "environment" needs "github-token" (default: the job's github.token): give a token with deployments: write`,
+        'github-token',
+      );
+    if (!env.GITHUB_REPOSITORY || !env.GITHUB_SHA)
+      throw new ConfigurationError(
+        `input "environment" needs GITHUB_REPOSITORY and GITHUB_SHA from the runner: run it in a GitHub Actions job`,
+        'environment',
+      );
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    github = {
+      environment,
+      environmentUrl,
+      token,
+      apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+      repository: env.GITHUB_REPOSITORY,
+      ref: env.GITHUB_SHA,
+      logUrl: env.GITHUB_RUN_ID
+        ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+        : undefined,
+    };
+  }
+  const preDeploy = preCommand
+    ? { command: parseCommand(preCommand), container: preContainer, timeoutMs: preTimeout }
+    : undefined;
+
   return {
     command,
     cluster,
@@ -224,6 +347,7 @@ export function readConfig(
       step,
     }),
     autoRollbackEvents,
+    codeDeployInputs: CODE_DEPLOY_INPUTS.filter((name) => inputs.has(name)),
     waitFor,
     timeoutMinutes: inputs.integer('timeout-minutes', { min: 1, max: 360 }),
     smokeTest,
@@ -232,6 +356,8 @@ export function readConfig(
       default: 'fail',
     })!,
     pollIntervalMs: inputs.integer('poll-interval-seconds', { min: 1, max: 300, default: 5 })! * 1000,
+    preDeploy,
+    github,
     deploymentId,
     region: resolveRegion(inputs.string('region'), env),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),

@@ -22,14 +22,20 @@ await runStep(
       log.info(`post: main finished with deployment ${saved.deploymentId}; nothing to do`);
       return;
     }
-    const [{ CodeDeployClient }, { attend, renderAftercare }] = await Promise.all([
-      import('@aws-sdk/client-codedeploy'),
-      import('./aftercare.js'),
-    ]);
-    const codedeploy = createClient(CodeDeployClient, { region: saved.region, action: ACTION });
+    const { attend, renderAftercare } = await import('./aftercare.js');
+    const client =
+      saved.controller === 'ECS'
+        ? createClient((await import('@aws-sdk/client-ecs')).ECSClient, {
+            region: saved.region,
+            action: ACTION,
+          })
+        : createClient((await import('@aws-sdk/client-codedeploy')).CodeDeployClient, {
+            region: saved.region,
+            action: ACTION,
+          });
     let care: Awaited<ReturnType<typeof attend>> | undefined;
     try {
-      care = await attend(saved, codedeploy, (line) => log.info(line));
+      care = await attend(saved, client, (line) => log.info(line));
     } finally {
       const failed = { lines: ['post could not look after it: see the step error'], action: 'none' as const };
       renderAftercare(saved, care ?? failed).write();

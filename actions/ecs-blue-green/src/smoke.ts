@@ -79,3 +79,63 @@ export async function probe(test: SmokeTest, deps: ProbeDeps = {}): Promise<Smok
     text: `smoke test failed: ${test.url} did not answer ${test.acceptText} within ${formatDuration(test.timeoutMs)} (${attempts} attempt(s), ${last})`,
   };
 }
+
+/**
+ * One smoke test run beside a poller, so status lines, cancellation and the deadline keep working
+ * while it probes: `start` once the green side serves the test listener, `take` in each later check
+ * gives the result once, when it is there; `abort` when the follow ends.
+ */
+export class SmokeRun {
+  private running?: Promise<void>;
+  private got?: SmokeResult;
+  private taken = false;
+  private readonly abortController = new AbortController();
+  private readonly signal: AbortSignal;
+
+  constructor(
+    readonly test: SmokeTest,
+    private readonly probe: (test: SmokeTest, signal?: AbortSignal) => Promise<SmokeResult>,
+    signal?: AbortSignal,
+  ) {
+    this.signal = signal
+      ? AbortSignal.any([signal, this.abortController.signal])
+      : this.abortController.signal;
+  }
+
+  get started(): boolean {
+    return this.running !== undefined;
+  }
+
+  get result(): SmokeResult | undefined {
+    return this.got;
+  }
+
+  /** Starts the probe; an answer that is already there (a refused connection) is taken at once. */
+  async start(log: (line: string) => void): Promise<void> {
+    if (this.running) return;
+    log(`probing the green side at ${this.test.url} (expecting ${this.test.acceptText})`);
+    this.running = this.probe(this.test, this.signal).then(
+      (r) => void (this.got = r),
+      (err: unknown) =>
+        void (this.got = {
+          ok: false,
+          attempts: 0,
+          durationMs: 0,
+          text: `smoke test could not run: ${(err as Error).message}`,
+        }),
+    );
+    await Promise.race([this.running, new Promise((resolve) => setImmediate(resolve))]);
+  }
+
+  /** The result, the first time it is asked for once it is there. */
+  take(): SmokeResult | undefined {
+    if (!this.got || this.taken) return undefined;
+    this.taken = true;
+    return this.got;
+  }
+
+  /** The follow ended: a probe still running has nothing left to decide. */
+  abort(): void {
+    this.abortController.abort();
+  }
+}

@@ -57,14 +57,49 @@ test('drops read-only fields (listed once), empty values, unwraps describe outpu
   expect(web.environment).toEqual([{ name: 'EMPTY', value: '' }]);
 });
 
-test('YAML works too, and a missing family points at the file and line', () => {
+test('YAML works too; a typo of a field is one error naming it and its line, a missing family too', () => {
   const yaml = 'containerDefinitions:\n  - name: web\n    image: nginx\nfamilyy: web\n';
   const file = parseStructured(yaml, 'td.yaml', 'task-definition');
   expect(() => cleanTaskDefinition(file)).toThrow(
+    'input "task-definition": td.yaml:4: unknown field "familyy" in the task definition: did you mean "family"?',
+  );
+  const noFamily = parseStructured('containerDefinitions:\n  - name: web\n', 'td.yaml', 'task-definition');
+  expect(() => cleanTaskDefinition(noFamily)).toThrow(
     /^input "task-definition": td.yaml(:\d+)?: "family" is missing/,
   );
-  const ok = cleanTaskDefinition(parseStructured('family: web\n' + yaml, 'td.yaml', 'task-definition'));
+  const ok = cleanTaskDefinition(
+    parseStructured('family: web\n' + yaml.replace('familyy: web\n', ''), 'td.yaml', 'task-definition'),
+  );
   expect(ok.taskDefinition.family).toBe('web');
+});
+
+test('an unknown container field names the container and its line; one far from any field says remove it', () => {
+  const json = JSON.stringify(
+    { family: 'web', containerDefinitions: [{ name: 'web', image: 'nginx', enviroment: [] }] },
+    null,
+    2,
+  );
+  expect(() => cleanTaskDefinition(parseStructured(json, 'td.json', 'task-definition'))).toThrow(
+    'input "task-definition": td.json:7: unknown field "enviroment" in container web: did you mean "environment"?',
+  );
+  const far = JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'web' }], zzzzzzzz: 1 });
+  expect(() => cleanTaskDefinition(parseStructured(far, 'td.json', 'task-definition'))).toThrow(
+    /unknown field "zzzzzzzz" in the task definition: remove it \(RegisterTaskDefinition does not accept it\)$/,
+  );
+});
+
+test('empty strings inside command and entryPoint are kept; elsewhere they are dropped', () => {
+  const json = JSON.stringify({
+    family: 'web',
+    containerDefinitions: [
+      { name: 'web', image: 'nginx', command: ['sh', '-c', ''], entryPoint: ['', 'x'], dnsServers: [''] },
+    ],
+  });
+  const { taskDefinition } = cleanTaskDefinition(parseStructured(json, 'td.json', 'task-definition'));
+  const web = taskDefinition.containerDefinitions[0]!;
+  expect(web.command).toEqual(['sh', '-c', '']);
+  expect(web.entryPoint).toEqual(['', 'x']);
+  expect(web).not.toHaveProperty('dnsServers');
 });
 
 test('a syntax error names the input and the file:line', () => {

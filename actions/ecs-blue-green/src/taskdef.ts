@@ -25,10 +25,107 @@ export interface CleanResult {
   dropped: string[];
 }
 
+/** Fields RegisterTaskDefinition accepts (AWS API reference), for the unknown-field check. */
+export const TASK_DEFINITION_FIELDS = new Set([
+  'family',
+  'taskRoleArn',
+  'executionRoleArn',
+  'networkMode',
+  'containerDefinitions',
+  'volumes',
+  'placementConstraints',
+  'requiresCompatibilities',
+  'cpu',
+  'memory',
+  'tags',
+  'pidMode',
+  'ipcMode',
+  'proxyConfiguration',
+  'inferenceAccelerators',
+  'ephemeralStorage',
+  'runtimePlatform',
+  'enableFaultInjection',
+]);
+
+/** ContainerDefinition fields (AWS API reference). */
+export const CONTAINER_FIELDS = new Set([
+  'name',
+  'image',
+  'repositoryCredentials',
+  'cpu',
+  'memory',
+  'memoryReservation',
+  'links',
+  'portMappings',
+  'essential',
+  'restartPolicy',
+  'entryPoint',
+  'command',
+  'environment',
+  'environmentFiles',
+  'mountPoints',
+  'volumesFrom',
+  'linuxParameters',
+  'secrets',
+  'dependsOn',
+  'startTimeout',
+  'stopTimeout',
+  'versionConsistency',
+  'hostname',
+  'user',
+  'workingDirectory',
+  'disableNetworking',
+  'privileged',
+  'readonlyRootFilesystem',
+  'dnsServers',
+  'dnsSearchDomains',
+  'extraHosts',
+  'dockerSecurityOptions',
+  'interactive',
+  'pseudoTerminal',
+  'dockerLabels',
+  'ulimits',
+  'logConfiguration',
+  'healthCheck',
+  'systemControls',
+  'resourceRequirements',
+  'firelensConfiguration',
+  'credentialSpecs',
+]);
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The closest known field, when it is close enough to be the one meant. */
+function closest(name: string, known: Set<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = distance(name.toLowerCase(), k.toLowerCase());
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+}
+
+/** Lists whose empty strings are arguments, kept as they are (`["sh", "-c", ""]`). */
+const KEEP_EMPTY_ITEMS = new Set(['command', 'entryPoint']);
+
 /** Remove null, empty strings, empty arrays and empty objects, deeply (env var values may be ''). */
 export function dropEmpty(value: unknown, key?: string): unknown {
   if (Array.isArray(value)) {
-    const items = value.map((v) => dropEmpty(v)).filter((v) => v !== undefined);
+    const keep = key !== undefined && KEEP_EMPTY_ITEMS.has(key);
+    const items = value.map((v) => (keep && v === '' ? v : dropEmpty(v))).filter((v) => v !== undefined);
     return items.length ? items : undefined;
   }
   if (isObject(value)) {
@@ -63,6 +160,39 @@ export function cleanTaskDefinition(file: StructuredFile, input = 'task-definiti
       input,
     );
   const dropped = READ_ONLY_FIELDS.filter((f) => f in raw);
+  const unknown = (
+    fields: Record<string, unknown>,
+    known: Set<string>,
+    path: Array<string | number>,
+    what: string,
+  ) => {
+    for (const k of Object.keys(fields)) {
+      if (
+        known.has(k) ||
+        ((READ_ONLY_FIELDS as readonly string[]).includes(k) && path.length === pathPrefix.length)
+      )
+        continue;
+      const hint = closest(k, known);
+      throw new ConfigurationError(
+        `input "${input}": ${file.at([...path, k])}: unknown field ${quote(k)} in ${what}` +
+          (hint
+            ? `: did you mean ${quote(hint)}?`
+            : `: remove it (RegisterTaskDefinition does not accept it)`),
+        input,
+      );
+    }
+  };
+  unknown(raw, TASK_DEFINITION_FIELDS, pathPrefix, 'the task definition');
+  if (Array.isArray(raw.containerDefinitions))
+    raw.containerDefinitions.forEach((c, i) => {
+      if (isObject(c))
+        unknown(
+          c,
+          CONTAINER_FIELDS,
+          [...pathPrefix, 'containerDefinitions', i],
+          `container ${String(c.name ?? i + 1)}`,
+        );
+    });
   const copy: Record<string, unknown> = { ...raw };
   for (const f of dropped) delete copy[f];
   if (wrapperTags !== undefined && copy.tags === undefined) copy.tags = wrapperTags;

@@ -58,6 +58,15 @@ test('a task definition file that is not valid JSON: file:line', async () => {
   );
 }, 60_000);
 
+test('a typo in a task definition field: one line naming the field and its line, nothing registered', async () => {
+  const typo = { ...td, containerDefinitions: [{ ...td.containerDefinitions[0]!, enviroment: [] }] };
+  expect(
+    await rejects({ 'task-definition': 'td.json' }, { 'td.json': JSON.stringify(typo, null, 2) }),
+  ).toMatch(
+    /^ecs-blue-green: input "task-definition": td\.json:\d+: unknown field "enviroment" in container web: did you mean "environment"\?$/,
+  );
+}, 60_000);
+
 test('an appspec whose container does not expose the port: file:line', async () => {
   const appspec = [
     'version: 0.0',

@@ -18,8 +18,10 @@ import {
 import { EcsNativeModel, clusterName, serviceName, type ModelOptions } from './model.js';
 import { MotoEcs, TARGET_PREFIX, type MotoReply } from './moto.js';
 import type { Scenario } from './timeline.js';
+import { OneOffTasks, type TaskScenario } from './tasks.js';
 
 export type { Scenario } from './timeline.js';
+export type { TaskScenario } from './tasks.js';
 export type { Stage } from './config.js';
 
 export interface EcsNativeEmulatorOptions extends Omit<ModelOptions, 'now'> {
@@ -44,6 +46,8 @@ export interface EcsNativeEmulator {
   calls: RecordedCall[];
   /** scenario for the next deployments (of that service name, or of every service) */
   setScenario(scenario: Scenario, service?: string): void;
+  /** what the next one-off tasks (RunTask) do: exit code, run time, log lines (see tasks.ts) */
+  setTaskScenario(scenario: TaskScenario): void;
   /** forget services, deployments, calls and scenarios (moto is reset separately) */
   reset(): void;
   stop(): Promise<void>;
@@ -62,6 +66,10 @@ const OWN = new Set([
   'DescribeServiceRevisions',
   'StopServiceDeployment',
   'ContinueServiceDeployment',
+  'RunTask',
+  'DescribeTasks',
+  'ListTasks',
+  'StopTask',
 ]);
 
 type Answer = { json: unknown } | { reply: MotoReply };
@@ -137,6 +145,38 @@ function mergedConfig(current: Record<string, unknown>, given: Record<string, un
   return parseNativeConfig(merged);
 }
 
+/** Container log lines into moto's CloudWatch Logs (group and stream created when missing). */
+async function writeLogs(endpoint: string, region: string, group: string, stream: string, lines: string[]) {
+  const date = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  const call = async (op: string, input: Record<string, unknown>) => {
+    const res = await fetch(endpoint.replace(/\/$/, '') + '/', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `Logs_20140328.${op}`,
+        'x-amz-date': date,
+        authorization: `AWS4-HMAC-SHA256 Credential=ecs-native-emulator/${date.slice(0, 8)}/${region}/logs/aws4_request, SignedHeaders=host;x-amz-date, Signature=0`,
+      },
+      body: JSON.stringify(input),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    if (res.status !== 200 && !text.includes('ResourceAlreadyExistsException'))
+      throw new Error(`moto logs ${op} answered ${res.status}: ${text.slice(0, 200)}`);
+  };
+  await call('CreateLogGroup', { logGroupName: group });
+  await call('CreateLogStream', { logGroupName: group, logStreamName: stream });
+  const now = Date.now();
+  await call('PutLogEvents', {
+    logGroupName: group,
+    logStreamName: stream,
+    logEvents: lines.map((message, i) => ({ timestamp: now + i, message })),
+  });
+}
+
 /** Start the emulator on a free port of 127.0.0.1. */
 export async function startEcsNativeEmulator(opts: EcsNativeEmulatorOptions): Promise<EcsNativeEmulator> {
   const calls: RecordedCall[] = [];
@@ -145,6 +185,9 @@ export async function startEcsNativeEmulator(opts: EcsNativeEmulatorOptions): Pr
   const model = new EcsNativeModel(opts, async (cluster, service, taskDefinition) => {
     await moto.call('UpdateService', { cluster, service, taskDefinition });
   });
+  const tasks = new OneOffTasks(moto, 3 * (opts.stepMs ?? 150), (group, stream, lines) =>
+    writeLogs(opts.ecsEndpoint, region, group, stream, lines),
+  );
 
   const motoService = async (
     cluster: unknown,
@@ -274,6 +317,34 @@ export async function startEcsNativeEmulator(opts: EcsNativeEmulatorOptions): Pr
         if (!('serviceArn' in svc)) return { reply: svc as MotoReply };
         return { json: { serviceDeployments: [] } };
       }
+      case 'RunTask': {
+        const out = await tasks.runTask(input, auth, region, opts.accountId ?? '123456789012');
+        return isObject(out) && 'reply' in out ? (out as { reply: MotoReply }) : { json: out };
+      }
+      case 'StopTask': {
+        if (!tasks.owns(input.task)) return { reply: await moto.send(operation, body, auth) };
+        tasks.stopTask(input);
+        return { json: { task: await tasks.describe(input.task) } };
+      }
+      case 'ListTasks': {
+        const ours = tasks.listTasks(input);
+        const reply = await moto.send(operation, body, auth);
+        if (reply.status !== 200 || !ours.length) return { reply };
+        const out = JSON.parse(reply.text) as { taskArns?: string[] };
+        return { json: { ...out, taskArns: [...ours, ...(out.taskArns ?? [])] } };
+      }
+      case 'DescribeTasks': {
+        const wanted = (input.tasks as unknown[] | undefined) ?? [];
+        const mine = await Promise.all(wanted.map((t) => tasks.describe(t)));
+        const rest = wanted.filter((_, k) => !mine[k]);
+        let out: { tasks?: unknown[]; failures?: unknown[] } = { tasks: [], failures: [] };
+        if (rest.length) {
+          const reply = await moto.send(operation, JSON.stringify({ ...input, tasks: rest }), auth);
+          if (reply.status !== 200) return { reply };
+          out = JSON.parse(reply.text) as typeof out;
+        }
+        return { json: { ...out, tasks: [...mine.filter(Boolean), ...(out.tasks ?? [])] } };
+      }
       case 'ContinueServiceDeployment':
         return fail(
           'UnsupportedFeatureException',
@@ -366,9 +437,11 @@ export async function startEcsNativeEmulator(opts: EcsNativeEmulatorOptions): Pr
     url: `http://127.0.0.1:${port}`,
     calls,
     setScenario: (scenario, service) => model.setScenario(scenario, service),
+    setTaskScenario: (scenario) => tasks.setScenario(scenario),
     reset: () => {
       calls.length = 0;
       model.reset();
+      tasks.reset();
     },
     stop,
   };

@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 /**
  * A small GitHub REST fake for the calls guard-validate makes: check runs (create, then PATCH to
  * append annotations, at most 50 per request like GitHub), issue comments (list, create, update)
- * and pull-request files (100 per page). It records every call, can answer 403 for check runs and
+ * and pull-request files (100 per page), and for ecs-blue-green deployments and their statuses (create,
+ * list; a success with auto_inactive makes the environment's earlier successful deployments
+ * inactive, as GitHub does). It records every call, can answer 403 for check runs and
  * comments (a fork pull request's read-only token), listens on 127.0.0.1 only and stops itself
  * after `lifetimeMs`.
  */
@@ -17,6 +19,25 @@ export interface RecordedCall {
   body?: any;
   status: number;
 }
+
+/** A deployment (POST /repos/{owner}/{repo}/deployments) and its statuses, oldest first. */
+export interface Deployment {
+  id: number;
+  ref: string;
+  environment: string;
+  description?: string;
+  payload: unknown;
+  statuses: Array<{
+    id: number;
+    state: string;
+    description?: string;
+    environment_url?: string;
+    log_url?: string;
+  }>;
+}
+
+/** The states the deployment statuses endpoint accepts. */
+const DEPLOYMENT_STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
 
 export interface CheckRun {
   id: number;
@@ -33,7 +54,7 @@ export const ACTIONS_BOT = 'github-actions[bot]';
 
 export interface GitHubFakeOptions {
   /** Answer 403 "Resource not accessible by integration" for these. */
-  forbid?: Array<'checks' | 'comments'>;
+  forbid?: Array<'checks' | 'comments' | 'deployments'>;
   /** Files of every pull request. */
   prFiles?: string[];
   /**
@@ -56,10 +77,11 @@ export interface GitHubFake {
   calls: RecordedCall[];
   checkRuns: CheckRun[];
   comments: Array<{ id: number; issue: number; body: string; user: string }>;
+  deployments: Deployment[];
   /** Change what is forbidden between runs. */
-  forbid: Set<'checks' | 'comments'>;
+  forbid: Set<'checks' | 'comments' | 'deployments'>;
   /** Answer 500 for these (a GitHub outage). */
-  broken: Set<'checks' | 'comments'>;
+  broken: Set<'checks' | 'comments' | 'deployments'>;
   close(): Promise<void>;
 }
 
@@ -76,7 +98,8 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
   const calls: RecordedCall[] = [];
   const checkRuns: CheckRun[] = [];
   const forbid = new Set(opts.forbid ?? []);
-  const broken = new Set<'checks' | 'comments'>();
+  const broken = new Set<'checks' | 'comments' | 'deployments'>();
+  const deployments: Deployment[] = [];
   let nextId = 1000;
   const comments: GitHubFake['comments'] = [];
   for (const [issue, bodies] of Object.entries(opts.comments ?? {}))
@@ -123,6 +146,60 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     if (broken.has('comments') && url.pathname.includes('/comments'))
       return send(500, { message: 'Server Error' });
     let m: RegExpExecArray | null;
+    if (url.pathname.includes('/deployments')) {
+      if (broken.has('deployments')) return send(500, { message: 'Server Error' });
+      if (forbid.has('deployments')) return send(403, denied);
+    }
+    if (method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/deployments$/.test(url.pathname)) {
+      if (!body?.ref) return send(422, { message: 'Invalid request.\n\n"ref" wasn\'t supplied.' });
+      const d: Deployment = {
+        id: nextId++,
+        ref: String(body.ref),
+        environment: String(body.environment ?? 'production'),
+        description: body.description,
+        payload: body.payload ?? {},
+        statuses: [],
+      };
+      deployments.push(d);
+      const { statuses: _s, ...view } = d;
+      return send(201, { ...view, sha: d.ref, task: body.task ?? 'deploy' });
+    }
+    if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/deployments$/.test(url.pathname)) {
+      const list = deployments
+        .filter((d) => !query.environment || d.environment === query.environment)
+        .map(({ statuses: _s, ...d }) => d)
+        .reverse();
+      const p = page(list);
+      return send(200, p.items, p.headers);
+    }
+    if ((m = /^\/repos\/[^/]+\/[^/]+\/deployments\/(\d+)\/statuses$/.exec(url.pathname))) {
+      const d = deployments.find((x) => x.id === Number(m![1]));
+      if (!d) return send(404, { message: 'Not Found' });
+      if (method === 'GET') return send(200, [...d.statuses].reverse());
+      if (method !== 'POST') return send(404, { message: 'Not Found' });
+      if (!DEPLOYMENT_STATES.includes(body?.state))
+        return send(422, {
+          message: `Validation Failed: state ${String(body?.state)} is not included in the list`,
+        });
+      const st = {
+        id: nextId++,
+        state: String(body.state),
+        description: body.description,
+        environment_url: body.environment_url,
+        log_url: body.log_url,
+      };
+      d.statuses.push(st);
+      // auto_inactive (default true): a success makes the earlier deployments of the environment inactive
+      if (st.state === 'success' && body.auto_inactive !== false)
+        for (const other of deployments)
+          if (
+            other !== d &&
+            other.environment === d.environment &&
+            other.statuses.at(-1)?.state === 'success'
+          )
+            other.statuses.push({ id: nextId++, state: 'inactive' });
+      return send(201, st);
+    }
 
     if (method === 'POST' && (m = /^\/repos\/[^/]+\/[^/]+\/check-runs$/.exec(url.pathname))) {
       if (forbid.has('checks')) return send(403, denied);
@@ -214,6 +291,7 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     calls,
     checkRuns,
     comments,
+    deployments,
     forbid,
     broken,
     close: () =>
