@@ -33,13 +33,15 @@ import {
   type EngineDeps,
   type Observation,
 } from './engine.js';
-import type { Endpoint } from './health.js';
+import { probeError, type Endpoint } from './health.js';
 import type { DrillConfig } from './inputs.js';
 import { createOnce, isInvalidState, moveOnce } from './once.js';
+import { fillEndpoint, isMysql } from './probes.js';
+import { lagBefore, replayLagRpo, replicaLagRpo, synchronousRpo, worstOf } from './rpo.js';
 import { findSnapshot, type SnapshotInfo } from './snapshots.js';
 import { switchoverPlan } from './switchover.js';
 import { resourceId } from './tags.js';
-import { Timeline, noBound, restorePointRpo, snapshotAgeRpo } from './timeline.js';
+import { Timeline, noBound, restorePointRpo, snapshotAgeRpo, type RpoFigure } from './timeline.js';
 
 /** A checked, ready-to-run scenario. Building it only reads; running it creates or moves things. */
 export interface Plan {
@@ -47,6 +49,8 @@ export interface Plan {
   summary: string;
   /** The source's endpoint, for the heartbeat write. */
   sourceEndpoint?: Endpoint;
+  /** The scenario writes the heartbeat marker itself (ctx.writeMarker), just before its move. */
+  placesMarker?: boolean;
   run(ctx: DrillContext): Promise<void>;
 }
 
@@ -593,6 +597,7 @@ async function replicaPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
       `create a throwaway read replica of ${cfg.source.id} in ${cfg.drRegion}, wait until it replicates, promote it` +
       (realReplicas.length ? ` (the existing replicas ${realReplicas.join(', ')} are left alone)` : ''),
     sourceEndpoint: endpointOf(i),
+    placesMarker: true,
     async run(ctx) {
       noteParity(ctx, p);
       const id = resourceId(ctx.drillId, 'replica');
@@ -628,11 +633,17 @@ async function replicaPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
         name: 'replica created and replicating',
         ms: ctx.deps.now() - prepStart,
       });
+      // The heartbeat marker now, the replica existing: what it lacks at promotion is what is lost.
+      enter(ctx, 'measuring-lag');
+      await ctx.writeMarker();
+      const replica = await mustDescribeInstance(dr, id);
+      const replay = await readReplay(ctx, id, endpointOf(replica));
       const leg = new Timeline('promote');
       ctx.result.legs.push(leg);
       ctx.result.recoveredRegion = cfg.drRegion;
       enter(ctx, 'promoting');
-      leg.begin(ctx.deps.now());
+      const promoteAt = ctx.deps.now();
+      leg.begin(promoteAt);
       await moveOnce(ctx, {
         what: `promote replica ${id}`,
         call: () => dr.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id })),
@@ -654,10 +665,51 @@ async function replicaPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
         readyPhase: 'promoted',
       });
       ctx.result.endpoint = ep;
+      // The lag before the promotion, asked once it is over (not part of the RTO).
+      const lag = await lagBefore(ctx, {
+        region: cfg.drRegion,
+        metric: 'ReplicaLag',
+        dimension: { name: 'DBInstanceIdentifier', value: id },
+        to: promoteAt,
+      });
+      const cw = replicaLagRpo(lag.max, id, lag.from, promoteAt);
+      if (lag.error) cw.detail = lag.error;
+      ctx.result.rpoBound = worstOf(replay ? [cw, replay] : [cw]);
+      ctx.deps.log.info(`  RPO bound: ${ctx.result.rpoBound.detail}`);
       enter(ctx, 'recovered');
       await ctx.onRecovered(ep);
     },
   };
+}
+
+/**
+ * PostgreSQL with a connection: the replica's replay position against the source's WAL position,
+ * just before promotion. Undefined when it does not apply; a failing read is a note.
+ */
+async function readReplay(
+  ctx: DrillContext,
+  replicaId: string,
+  replicaEndpoint: Endpoint | undefined,
+): Promise<RpoFigure | undefined> {
+  const { cfg, deps } = ctx;
+  if (!cfg.sqlConnection || !ctx.sourceSqlUrl || isMysql(cfg.sqlConnection)) return undefined;
+  if (/\{host\}|\{port\}/.test(cfg.sqlConnection) && !replicaEndpoint) return undefined;
+  const url = fillEndpoint(cfg.sqlConnection, replicaEndpoint ?? { host: '', port: 0 });
+  deps.mask(url);
+  try {
+    const sourceLsn = await deps.heartbeat.walPosition(ctx.sourceSqlUrl, cfg.probeTimeoutMs);
+    const r = await deps.heartbeat.replayPosition(url, cfg.probeTimeoutMs);
+    const f = replayLagRpo(
+      { sourceLsn, replayLsn: r.lsn, sinceLastReplayMs: r.sinceLastReplayMs, at: deps.now() },
+      replicaId,
+    );
+    deps.log.info(`  replay lag: ${f.detail}`);
+    return f;
+  } catch (err) {
+    const detail = `reading the replay position of ${replicaId} failed: ${probeError(err, [cfg.sqlConnection, ctx.sourceSqlUrl])}`;
+    deps.log.info(`  replay lag: ${detail}`);
+    return { method: 'unknown', upperBound: false, detail };
+  }
 }
 
 // ---------------------------------------------------------------- cluster-failover
@@ -681,10 +733,17 @@ async function failoverPlan(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
       'source-db-cluster',
     );
   const oldWriter = writerOf(c);
+  // A Multi-AZ DB cluster names an instance class for the cluster; Aurora does not.
+  const aurora = (c.Engine ?? '').startsWith('aurora') || !c.DBClusterInstanceClass;
   return {
     summary: `fail over cluster ${cfg.source.id} (writer ${oldWriter ?? 'unknown'}) and time until the writer endpoint answers again`,
     sourceEndpoint: c.Endpoint ? { host: c.Endpoint, port: c.Port ?? 5432 } : undefined,
     async run(ctx) {
+      ctx.result.rpoBound = synchronousRpo(
+        aurora
+          ? 'Aurora writes every commit to the cluster volume shared by all its instances, so the new writer has every committed transaction'
+          : 'a Multi-AZ DB cluster commits only once a reader acknowledged the write (semi-synchronous replication)',
+      );
       const leg = new Timeline('failover');
       ctx.result.legs.push(leg);
       ctx.result.recoveredRegion = cfg.sourceRegion;
