@@ -14,6 +14,11 @@ import { heartbeatRpo, judge, reconcileRpo, type HeartbeatReading, type RpoFigur
 import { confirmSynchronous } from './rpo.js';
 
 export const REPORT_SCHEMA = 'oaktree.dr-drill/v1';
+/**
+ * The report's schema version: readers of earlier reports (history) rely on it. Adding an optional
+ * field keeps the version; renaming, removing or retyping one bumps it (report-schema test pins it).
+ */
+export const REPORT_SCHEMA_VERSION = 1;
 
 export interface LegReport {
   name: string;
@@ -24,6 +29,7 @@ export interface LegReport {
 
 export interface DrillReport {
   schema: string;
+  schemaVersion: number;
   drillId: string;
   scenario: string;
   source: { kind: string; id: string; region: string };
@@ -118,6 +124,7 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
   const cleanupDeps = { rds: deps.rds, now: deps.now, sleep: deps.sleep, log };
   const report: DrillReport = {
     schema: REPORT_SCHEMA,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     drillId,
     scenario: cfg.scenario,
     source: { kind: cfg.source.kind, id: cfg.source.id, region: cfg.sourceRegion },

@@ -53,6 +53,7 @@ test('pitr-restore: restores a tagged instance, measures, deletes it, post finds
   expect(rep.created[0].id).toBe(`${r.outputs['drill-id']}-restore`);
   expect(rep.legs[0].phases.map((p: { name: string }) => p.name)).toEqual(['api-accepted', 'available']);
   expect(rep.rpo.method).toBe('restore-point');
+  expect(rep).toMatchObject({ schema: 'oaktree.dr-drill/v1', schemaVersion: 1 });
   expect(rep.transitions.map((t: { state: string }) => t.state)).toEqual([
     'restoring',
     'waiting-for-recovery',
