@@ -133,7 +133,13 @@ async function oneDrill(timing: Timing): Promise<{ errorMs: number; overheadMs: 
   const deps: EngineDeps = {
     rds: () => client as never,
     prober,
-    heartbeat: { write: async () => Date.now(), newest: async () => Date.now() },
+    heartbeat: {
+      write: async () => Date.now(),
+      newest: async () => Date.now(),
+      walPosition: async () => undefined,
+      replayPosition: async () => ({}),
+    },
+    metrics: { max: async () => ({ points: 0 }) },
     now: Date.now,
     sleep: async (ms, signal) => {
       const t = Date.now();
@@ -281,7 +287,13 @@ async function motoDrill(
           sql: async () => undefined,
           http: async () => 200,
         },
-        heartbeat: { write: async () => Date.now(), newest: async () => Date.now() },
+        heartbeat: {
+          write: async () => Date.now(),
+          newest: async () => Date.now(),
+          walPosition: async () => undefined,
+          replayPosition: async () => ({}),
+        },
+        metrics: { max: async () => ({ points: 0 }) },
         now: Date.now,
         sleep: async (ms, signal) => {
           const t = Date.now();

@@ -364,3 +364,84 @@ describe('cleanup after an error', () => {
     expect(fake.calls).not.toContain('RestoreDBInstanceToPointInTime');
   });
 });
+
+/** Every key path of a value with its JSON type: what a reader of an earlier report relies on. */
+function shape(v: unknown, path = '$', out: string[] = []): string[] {
+  if (Array.isArray(v)) {
+    out.push(`${path}: array`);
+    if (v.length) shape(v[0], `${path}[]`, out);
+  } else if (v !== null && typeof v === 'object') {
+    out.push(`${path}: object`);
+    for (const k of Object.keys(v).sort()) shape((v as Record<string, unknown>)[k], `${path}.${k}`, out);
+  } else out.push(`${path}: ${v === null ? 'null' : typeof v}`);
+  return out;
+}
+
+test('the report schema is pinned: version 1, these fields with these types', async () => {
+  const { report } = await drill(source);
+  const json = JSON.parse(JSON.stringify(report)) as Record<string, unknown>;
+  expect(json.schema).toBe('oaktree.dr-drill/v1');
+  expect(json.schemaVersion).toBe(1);
+  // Changing this list breaks readers of earlier reports: bump REPORT_SCHEMA_VERSION with it.
+  expect(shape(json)).toEqual([
+    '$: object',
+    '$.cleanup: object',
+    '$.cleanup.deleted: array',
+    '$.cleanup.deleted[]: string',
+    '$.cleanup.left: array',
+    '$.cleanup.mode: string',
+    '$.cleanup.status: string',
+    '$.created: array',
+    '$.created[]: object',
+    '$.created[].arn: string',
+    '$.created[].createdAt: string',
+    '$.created[].deletedAt: string',
+    '$.created[].id: string',
+    '$.created[].kind: string',
+    '$.created[].region: string',
+    '$.created[].role: string',
+    '$.created[].status: string',
+    '$.drRegion: string',
+    '$.drillId: string',
+    '$.finishedAt: string',
+    '$.legs: array',
+    '$.legs[]: object',
+    '$.legs[].name: string',
+    '$.legs[].phases: array',
+    '$.legs[].phases[]: object',
+    '$.legs[].phases[].at: string',
+    '$.legs[].phases[].atSeconds: number',
+    '$.legs[].phases[].name: string',
+    '$.legs[].rtoSeconds: number',
+    '$.legs[].startedAt: string',
+    '$.notes: array',
+    '$.objectives: object',
+    '$.objectives.rpoSeconds: number',
+    '$.objectives.rtoSeconds: number',
+    '$.outcome: string',
+    '$.passed: boolean',
+    '$.preparation: array',
+    '$.reasons: array',
+    '$.recoveredEndpoint: string',
+    '$.repository: string',
+    '$.rpo: object',
+    '$.rpo.detail: string',
+    '$.rpo.method: string',
+    '$.rpo.seconds: number',
+    '$.rpo.upperBound: boolean',
+    '$.rtoSeconds: number',
+    '$.run: string',
+    '$.scenario: string',
+    '$.schema: string',
+    '$.schemaVersion: number',
+    '$.source: object',
+    '$.source.id: string',
+    '$.source.kind: string',
+    '$.source.region: string',
+    '$.startedAt: string',
+    '$.transitions: array',
+    '$.transitions[]: object',
+    '$.transitions[].at: string',
+    '$.transitions[].state: string',
+  ]);
+});

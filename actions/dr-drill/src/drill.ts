@@ -11,8 +11,14 @@ import type { CreatedResource, DrillState } from './state.js';
 import { InFlight } from './inflight.js';
 import { drillTags, makeDrillId } from './tags.js';
 import { heartbeatRpo, judge, reconcileRpo, type HeartbeatReading, type RpoFigure } from './timeline.js';
+import { confirmSynchronous } from './rpo.js';
 
 export const REPORT_SCHEMA = 'oaktree.dr-drill/v1';
+/**
+ * The report's schema version: readers of earlier reports (history) rely on it. Adding an optional
+ * field keeps the version; renaming, removing or retyping one bumps it (report-schema test pins it).
+ */
+export const REPORT_SCHEMA_VERSION = 1;
 
 export interface LegReport {
   name: string;
@@ -23,6 +29,7 @@ export interface LegReport {
 
 export interface DrillReport {
   schema: string;
+  schemaVersion: number;
   drillId: string;
   scenario: string;
   source: { kind: string; id: string; region: string };
@@ -37,7 +44,18 @@ export interface DrillReport {
   objectives: { rtoSeconds: number; rpoSeconds: number };
   rtoSeconds?: number;
   legs: LegReport[];
-  rpo: { seconds?: number; method: string; upperBound: boolean; detail: string };
+  rpo: {
+    seconds?: number;
+    method: string;
+    upperBound: boolean;
+    detail: string;
+    /** `synchronous`: why the RPO is 0 by design. */
+    basis?: string;
+    /** Global databases: what an unplanned failover would have lost at that moment. */
+    unplannedFailoverSeconds?: number;
+    /** When the heartbeat marker was written on the source (database clock). */
+    markerAt?: string;
+  };
   recoveredEndpoint?: string;
   preparation: Array<{ name: string; seconds: number }>;
   transitions: Array<{ state: string; at: string }>;
@@ -58,9 +76,6 @@ export interface DrillHooks {
 
 /** Waiting for deletions needs no precision: poll at most every 5 s. */
 export const cleanupPollMs = (cfg: DrillConfig) => Math.max(cfg.pollIntervalMs, 5000);
-
-/** Scenarios that restore from backups or snapshots: they always have an RPO upper bound. */
-const RESTORE_SCENARIOS: ReadonlySet<string> = new Set(['pitr-restore', 'snapshot-restore']);
 
 const secs = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms) / 1000);
 
@@ -109,6 +124,7 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
   const cleanupDeps = { rds: deps.rds, now: deps.now, sleep: deps.sleep, log };
   const report: DrillReport = {
     schema: REPORT_SCHEMA,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     drillId,
     scenario: cfg.scenario,
     source: { kind: cfg.source.kind, id: cfg.source.id, region: cfg.sourceRegion },
@@ -155,11 +171,7 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
   const result: ScenarioResult = {
     legs: [],
     recoveredRegion: cfg.drRegion,
-    rpoBound: {
-      method: 'unknown',
-      upperBound: false,
-      detail: 'no heartbeat-table: this scenario has no upper bound to report',
-    },
+    rpoBound: { method: 'unknown', upperBound: false, detail: 'the scenario gave no RPO figure' },
     preparation: [],
     notes: [],
   };
@@ -170,21 +182,25 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
   let previousAt: number | undefined;
   let error: unknown;
 
+  // 4. The heartbeat marker on the source, stamped by the database clock: before the scenario, or
+  // where the scenario places it (replica-promote: just before the promotion, the replica existing).
+  const writeMarker = async () => {
+    if (!cfg.heartbeatTable || !sourceSql || markerAt !== undefined) return;
+    const url = sourceSql.url;
+    deps.mask(url);
+    // The newest row before the marker is one the recovered copy must hold if the restore point is
+    // later (none yet, or no table yet, on a first drill).
+    previousAt = await deps.heartbeat
+      .newest(url, cfg.heartbeatTable, cfg.probeTimeoutMs * 2)
+      .catch(() => undefined);
+    markerAt = await deps.heartbeat.write(url, cfg.heartbeatTable, drillId, cfg.probeTimeoutMs * 2);
+    transitions.push({ state: 'heartbeat-marker', at: deps.now() });
+    log.info(
+      `heartbeat marker written to ${cfg.heartbeatTable} on the source at ${new Date(markerAt).toISOString()} (database clock)`,
+    );
+  };
   try {
-    // 4. The heartbeat marker on the source, stamped by the database clock.
-    if (cfg.heartbeatTable && sourceSql) {
-      const url = sourceSql.url;
-      deps.mask(url);
-      // The newest row before the marker is one the recovered copy must hold if the restore point is
-      // later (none yet, or no table yet, on a first drill).
-      previousAt = await deps.heartbeat
-        .newest(url, cfg.heartbeatTable, cfg.probeTimeoutMs * 2)
-        .catch(() => undefined);
-      markerAt = await deps.heartbeat.write(url, cfg.heartbeatTable, drillId, cfg.probeTimeoutMs * 2);
-      log.info(
-        `heartbeat marker written to ${cfg.heartbeatTable} on the source at ${new Date(markerAt).toISOString()} (database clock)`,
-      );
-    }
+    if (!plan.placesMarker) await writeMarker();
     // 5. The scenario itself.
     const ctx: DrillContext = {
       cfg,
@@ -195,6 +211,8 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
       result,
       transitions,
       inflight,
+      sourceSqlUrl: sourceSql?.url,
+      writeMarker,
       async onRecovered(ep: Endpoint) {
         if (!cfg.heartbeatTable || markerAt === undefined) return;
         const url = fillEndpoint(cfg.sqlConnection!, ep);
@@ -224,20 +242,20 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
   let rpo = heartbeatFailure ?? result.rpoBound;
   if (reading) {
     const r = reconcileRpo(reading, result.rpoBound);
-    rpo = r.figure;
+    rpo = confirmSynchronous(r.figure, result.rpoBound);
     if (r.warning) {
       log.warning(r.warning);
       result.notes.push(r.warning);
     }
   }
   const verdict = judge(rtoMs, rpo, { rtoMs: cfg.rtoObjectiveMs, rpoMs: cfg.rpoObjectiveMs }, formatDuration);
-  // Without a heartbeat, replica-promote, cluster-failover and global-switchover have no RPO by design:
-  // a note, not a failure. A restore always has an upper bound; when RDS gave none the RPO is unknown,
-  // and an unknown RPO cannot be within the objective (after an error, the error says why).
+  // Every scenario has an RPO figure (a bound, a lag, synchronous by design, or the heartbeat); when
+  // none came, the RPO is unknown, and an unknown RPO cannot be within the objective. After an error
+  // the error says why.
   if (rpo.method === 'unknown') {
     const i = verdict.reasons.findIndex((r) => r.startsWith('RPO could not'));
     if (i >= 0) {
-      if (RESTORE_SCENARIOS.has(cfg.scenario) && !error)
+      if (!error)
         verdict.reasons[i] =
           `RPO unknown: ${rpo.detail}; set heartbeat-table to measure the RPO at the data level`;
       else verdict.reasons.splice(i, 1);
@@ -326,7 +344,15 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
         resolutionSeconds: secs(p.resolutionMs),
       })),
     })),
-    rpo: { seconds: secs(rpo.ms), method: rpo.method, upperBound: rpo.upperBound, detail: rpo.detail },
+    rpo: {
+      seconds: secs(rpo.ms),
+      method: rpo.method,
+      upperBound: rpo.upperBound,
+      detail: rpo.detail,
+      basis: rpo.basis,
+      unplannedFailoverSeconds: secs(rpo.unplannedLossMs),
+      markerAt: markerAt !== undefined ? new Date(markerAt).toISOString() : undefined,
+    },
     recoveredEndpoint: result.endpoint ? `${result.endpoint.host}:${result.endpoint.port}` : undefined,
     preparation: result.preparation.map((p) => ({ name: p.name, seconds: secs(p.ms)! })),
     transitions: transitions.map((t) => ({ state: t.state, at: new Date(t.at).toISOString() })),

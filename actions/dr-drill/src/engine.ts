@@ -12,6 +12,7 @@ import type { Rds } from './aws.js';
 import type { HeartbeatStore } from './heartbeat.js';
 import { healthTargetText, probeError, probeOnce, type Endpoint, type HealthSpec } from './health.js';
 import type { DrillConfig } from './inputs.js';
+import type { Metrics } from './metrics.js';
 import type { Prober } from './probes.js';
 import { NOT_VISIBLE_GRACE_MS, type InFlight } from './inflight.js';
 import type { Timeline } from './timeline.js';
@@ -28,6 +29,8 @@ export interface EngineDeps {
   rds(region: string): Rds;
   prober: Prober;
   heartbeat: HeartbeatStore;
+  /** CloudWatch (replica lag, global RPO lag). */
+  metrics: Metrics;
   now(): number;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   log: Log;
@@ -57,6 +60,13 @@ export interface DrillContext {
   transitions: Array<{ state: string; at: number }>;
   /** What is in flight (resources asked for, a failback owed), saved to the step state for post. */
   inflight: InFlight;
+  /** The source's connection URL (heartbeat, WAL position), when one is configured. */
+  sourceSqlUrl?: string;
+  /**
+   * Write the heartbeat marker on the source (once; nothing without heartbeat-table). The driver calls
+   * it before `run` unless the plan says the scenario places it itself (just before the move).
+   */
+  writeMarker(): Promise<void>;
   /** Called once the recovered database answered (the heartbeat is read here). */
   onRecovered(endpoint: Endpoint): Promise<void>;
 }

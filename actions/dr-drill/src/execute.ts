@@ -5,6 +5,7 @@ import type { Rds } from './aws.js';
 import { runDrill } from './drill.js';
 import type { EngineDeps } from './engine.js';
 import { sqlHeartbeat } from './heartbeat.js';
+import { cloudwatchMetrics } from './metrics.js';
 import type { DrillConfig } from './inputs.js';
 import { realProber } from './probes.js';
 import { publish } from './report.js';
@@ -32,6 +33,11 @@ export async function execute(cfg: DrillConfig): Promise<void> {
       rds: rdsFactory(),
       prober: realProber,
       heartbeat: sqlHeartbeat,
+      // The CloudWatch client loads on the first metric query only (replica-promote, global-switchover).
+      metrics: cloudwatchMetrics(async (region) => {
+        const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
+        return createClient(CloudWatchClient, { region, action: ACTION });
+      }),
       now: Date.now,
       sleep,
       log,

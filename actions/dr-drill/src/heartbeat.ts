@@ -8,6 +8,10 @@ import { isMysql, runQuery } from './probes.js';
 export interface HeartbeatStore {
   write(url: string, table: string, drillId: string, timeoutMs: number): Promise<number>;
   newest(url: string, table: string, timeoutMs: number): Promise<number | undefined>;
+  /** PostgreSQL: the source's current WAL position. */
+  walPosition(url: string, timeoutMs: number): Promise<string | undefined>;
+  /** PostgreSQL replica: the WAL position replayed and the age of the last replayed transaction (ms). */
+  replayPosition(url: string, timeoutMs: number): Promise<{ lsn?: string; sinceLastReplayMs?: number }>;
 }
 
 function num(v: unknown): number | undefined {
@@ -63,5 +67,18 @@ export const sqlHeartbeat: HeartbeatStore = {
       : `select extract(epoch from max(written_at)) * 1000 as at from ${table}`;
     const rows = await runQuery(url, sql, [], timeoutMs);
     return num(rows[0]?.at);
+  },
+  async walPosition(url, timeoutMs) {
+    const rows = await runQuery(url, 'select pg_current_wal_lsn()::text as lsn', [], timeoutMs);
+    return rows[0]?.lsn ? String(rows[0].lsn) : undefined;
+  },
+  async replayPosition(url, timeoutMs) {
+    const rows = await runQuery(
+      url,
+      'select pg_last_wal_replay_lsn()::text as lsn, extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000 as lag',
+      [],
+      timeoutMs,
+    );
+    return { lsn: rows[0]?.lsn ? String(rows[0].lsn) : undefined, sinceLastReplayMs: num(rows[0]?.lag) };
   },
 };

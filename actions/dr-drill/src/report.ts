@@ -2,6 +2,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SummaryBuilder, formatDuration, log, setOutputs } from '@oaktree/action-kit';
 import type { DrillReport } from './drill.js';
+import type { RpoMethod } from './timeline.js';
+
+/** What each RPO method is, in the summary table. */
+export const RPO_METHOD_TEXT: Record<RpoMethod, string | undefined> = {
+  heartbeat: 'heartbeat (data level)',
+  'restore-point': 'restore point (upper bound)',
+  'snapshot-age': 'snapshot age (upper bound)',
+  'replica-lag': 'CloudWatch ReplicaLag (upper bound)',
+  'replay-lag': 'PostgreSQL replay lag (upper bound)',
+  synchronous: 'synchronous, 0 by design',
+  unknown: undefined,
+};
 
 const fmt = (s: number | undefined) => (s === undefined ? 'not measured' : formatDuration(s * 1000));
 
@@ -37,12 +49,7 @@ export function summary(r: DrillReport): SummaryBuilder {
     `Drill \`${r.drillId}\` · ${r.source.region} → ${r.drRegion} · started ${r.startedAt} · [run](${r.run})`,
   );
   if (r.reasons.length) s.list(r.reasons.map((x) => `**${x}**`));
-  const rpoWhat =
-    r.rpo.method === 'heartbeat'
-      ? 'heartbeat (data level)'
-      : r.rpo.upperBound
-        ? `${r.rpo.method} (upper bound)`
-        : undefined;
+  const rpoWhat = RPO_METHOD_TEXT[r.rpo.method as RpoMethod];
   s.table(
     ['', 'objective', 'achieved', 'verdict'],
     [
@@ -66,7 +73,11 @@ export function summary(r: DrillReport): SummaryBuilder {
       ],
     ],
   );
-  if (r.rpo.detail) s.paragraph(`RPO: ${r.rpo.detail}.`);
+  if (r.rpo.detail) s.paragraph(`RPO (${r.rpo.method}): ${r.rpo.detail}.`);
+  if (r.rpo.unplannedFailoverSeconds !== undefined)
+    s.paragraph(
+      `An unplanned failover at that moment would have lost up to ${fmt(r.rpo.unplannedFailoverSeconds)} (AuroraGlobalDBRPOLag).`,
+    );
   for (const leg of r.legs) {
     s.heading(`Timeline: ${leg.name}${leg.rtoSeconds !== undefined ? ` (${fmt(leg.rtoSeconds)})` : ''}`, 3);
     s.table(
@@ -121,6 +132,7 @@ export function publish(r: DrillReport, reportFile: string | undefined): void {
     'drill-id': r.drillId,
     'rto-seconds': r.rtoSeconds !== undefined ? String(r.rtoSeconds) : '',
     'rpo-seconds': r.rpo.seconds !== undefined ? String(r.rpo.seconds) : '',
+    'rpo-method': r.rpo.method,
     passed: String(r.passed),
     'recovered-endpoint': r.recoveredEndpoint ?? '',
     'report-file': reportFile ?? '',

@@ -17,6 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { runDrill } from './drill.js';
 import { postCleanup } from './post-cleanup.js';
 import type { DrillState } from './state.js';
+import type { MetricQuery } from './metrics.js';
 import { config, engineDeps, fakeClock, quietLog, scriptedProber } from './testing.js';
 
 const ACCOUNT = '123456789012';
@@ -157,8 +158,8 @@ test('pitr-restore across regions restores from replicated automated backups', a
   });
 });
 
-test('replica-promote: replica first, promotion only once it replicates, then measure the promotion', async () => {
-  const clock = fakeClock();
+/** A source with a real replica, and a DR region where a throwaway replica replicates, then promotes. */
+function replicaWorld() {
   mEast.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-db' }).resolves({
     DBInstances: [{ ...source, ReadReplicaDBInstanceIdentifiers: ['orders-db-reader'] }],
   });
@@ -200,15 +201,33 @@ test('replica-promote: replica first, promotion only once it replicates, then me
     replica = undefined;
     return {};
   });
+  return { order };
+}
+
+test('replica-promote: replica first, promotion only once it replicates, then measure the promotion', async () => {
+  const clock = fakeClock();
+  const { order } = replicaWorld();
+  const queries: MetricQuery[] = [];
   const report = await runDrill(
     config({ scenario: 'replica-promote', drRegion: 'us-west-2', healthCheck: 'tcp' }),
-    engineDeps({ rds, now: clock.now, sleep: clock.sleep }),
+    engineDeps({
+      rds,
+      now: clock.now,
+      sleep: clock.sleep,
+      metrics: {
+        max: async (q) => {
+          queries.push(q);
+          return { max: 4.5, points: 3 };
+        },
+      },
+    }),
     { saveState: () => undefined },
   );
   expect(order).toEqual(['replicating', 'promote']);
   expect(report.transitions.map((t) => t.state)).toEqual([
     'creating-replica',
     'waiting-for-replication',
+    'measuring-lag',
     'promoting',
     'waiting-for-recovery',
     'recovered',
@@ -230,7 +249,95 @@ test('replica-promote: replica first, promotion only once it replicates, then me
   ]);
   expect(report.preparation[0]!.seconds).toBeGreaterThan(0);
   expect(report.passed).toBe(true);
+  // The replica's ReplicaLag over the five minutes before the promotion bounds the RPO.
+  const promotedAt = Date.parse(report.legs[0]!.startedAt!);
+  expect(queries).toEqual([
+    {
+      region: 'us-west-2',
+      namespace: 'AWS/RDS',
+      metric: 'ReplicaLag',
+      dimension: { name: 'DBInstanceIdentifier', value: create.DBInstanceIdentifier },
+      from: promotedAt - 300_000,
+      to: promotedAt,
+    },
+  ]);
+  expect(report.rpo).toMatchObject({ method: 'replica-lag', upperBound: true, seconds: 4.5 });
+  expect(report.rpo.detail).toContain('maximum CloudWatch ReplicaLag');
+});
+
+test('replica-promote with a heartbeat: the marker is written once the replica replicates, just before the promotion', async () => {
+  const clock = fakeClock();
+  const { order } = replicaWorld();
+  const report = await runDrill(
+    config({
+      scenario: 'replica-promote',
+      drRegion: 'us-west-2',
+      healthCheck: 'tcp',
+      heartbeatTable: 'dr_heartbeat',
+      sqlConnection: 'postgres://u:p@{host}:{port}/app',
+    }),
+    engineDeps({
+      rds,
+      now: clock.now,
+      sleep: clock.sleep,
+      prober: scriptedProber(() => true),
+      heartbeat: {
+        write: async () => {
+          order.push('marker');
+          return clock.now();
+        },
+        newest: async () => clock.now() - 60_000,
+        walPosition: async () => '0/3000060',
+        replayPosition: async () => ({ lsn: '0/3000060', sinceLastReplayMs: 900_000 }),
+      },
+    }),
+    { saveState: () => undefined },
+  );
+  expect(order).toEqual(['replicating', 'marker', 'promote']);
+  const states = report.transitions.map((t) => t.state);
+  expect(states.indexOf('heartbeat-marker')).toBeGreaterThan(states.indexOf('waiting-for-replication'));
+  expect(states.indexOf('heartbeat-marker')).toBeLessThan(states.indexOf('promoting'));
+  expect(report.rpo.markerAt).toBeDefined();
+});
+
+test('replica-promote without a heartbeat and without ReplicaLag data fails: no RPO figure', async () => {
+  const clock = fakeClock();
+  replicaWorld();
+  const report = await runDrill(
+    config({ scenario: 'replica-promote', drRegion: 'us-west-2', healthCheck: 'tcp' }),
+    engineDeps({ rds, now: clock.now, sleep: clock.sleep }),
+    { saveState: () => undefined },
+  );
+  expect(report.passed).toBe(false);
+  expect(report.outcome).toBe('failed');
   expect(report.rpo.method).toBe('unknown');
+  expect(report.reasons).toEqual([
+    expect.stringMatching(/^RPO unknown: CloudWatch has no ReplicaLag datapoint for drill-.*-replica/),
+  ]);
+  expect(report.cleanup.status).toBe('done');
+});
+
+test('replica-promote: a replica lagging beyond the objective fails the drill', async () => {
+  const clock = fakeClock();
+  replicaWorld();
+  const report = await runDrill(
+    config({
+      scenario: 'replica-promote',
+      drRegion: 'us-west-2',
+      healthCheck: 'tcp',
+      rpoObjectiveMs: 60_000,
+    }),
+    engineDeps({
+      rds,
+      now: clock.now,
+      sleep: clock.sleep,
+      metrics: { max: async () => ({ max: 95, points: 5 }) },
+    }),
+    { saveState: () => undefined },
+  );
+  expect(report.passed).toBe(false);
+  expect(report.rpo).toMatchObject({ method: 'replica-lag', seconds: 95 });
+  expect(report.reasons).toEqual(['RPO upper bound 1m35s exceeds the objective 1m00s']);
 });
 
 test('a replica-promote source that is encrypted needs a KMS key in the DR region (checked before anything is created)', async () => {
@@ -282,6 +389,10 @@ test('cluster-failover waits until the writer changes before probing the writer 
     { saveState: () => undefined },
   );
   expect(report.passed).toBe(true);
+  // Aurora storage is shared by the writer and its replicas: RPO 0 by design, said to be a claim.
+  expect(report.rpo).toMatchObject({ method: 'synchronous', seconds: 0, upperBound: false });
+  expect(report.rpo.basis).toMatch(/cluster volume shared/);
+  expect(report.reasons).toEqual([]);
   // No probe before the writer switched: the old writer would have answered and faked a zero RTO.
   expect(prober.calls[0]).toBe('lookup ledger.cluster-x.us-east-1.rds.amazonaws.com');
   expect(report.legs[0]!.phases.map((p) => p.name)).toEqual([
@@ -373,9 +484,26 @@ describe('global-switchover (moto has no SwitchoverGlobalCluster)', () => {
     setup();
     const clock = fakeClock();
     const log = quietLog();
-    const report = await runDrill(cfg(), engineDeps({ rds, now: clock.now, sleep: clock.sleep, log }), {
-      saveState: () => undefined,
-    });
+    const queries: MetricQuery[] = [];
+    const metrics = {
+      max: async (q: MetricQuery) => (queries.push(q), { max: 850, points: 5 }),
+    };
+    const report = await runDrill(
+      cfg(),
+      engineDeps({ rds, now: clock.now, sleep: clock.sleep, log, metrics }),
+      { saveState: () => undefined },
+    );
+    // RPO 0 by design, plus what an unplanned failover would have lost: the secondary's RPO lag (ms).
+    expect(report.rpo).toMatchObject({ method: 'synchronous', seconds: 0, unplannedFailoverSeconds: 0.85 });
+    expect(report.rpo.basis).toMatch(/waits until ledger-dr has caught up/);
+    expect(queries).toEqual([
+      expect.objectContaining({
+        region: 'us-west-2',
+        metric: 'AuroraGlobalDBRPOLag',
+        dimension: { name: 'DBClusterIdentifier', value: 'ledger-dr' },
+      }),
+    ]);
+    expect(queries[0]!.to).toBeLessThanOrEqual(Date.parse(report.legs[0]!.startedAt!));
     expect(mEast.commandCalls(SwitchoverGlobalClusterCommand).map((c) => c.args[0].input)).toEqual([
       { GlobalClusterIdentifier: 'ledger-global', TargetDbClusterIdentifier: secondaryArn },
       { GlobalClusterIdentifier: 'ledger-global', TargetDbClusterIdentifier: primaryArn },

@@ -11,6 +11,7 @@ import { enter, fastPollMs, recoverLeg, type DrillContext, type EngineDeps } fro
 import type { DrillConfig } from './inputs.js';
 import { moveOnce } from './once.js';
 import type { Plan } from './scenarios.js';
+import { LAG_WINDOW_MS, lagBefore, synchronousRpo } from './rpo.js';
 import { Timeline } from './timeline.js';
 
 /** global-switchover: a planned SwitchoverGlobalCluster to the DR region and back (never a failover). */
@@ -138,6 +139,25 @@ export async function switchoverPlan(cfg: DrillConfig, deps: EngineDeps, c: DBCl
     sourceEndpoint: c.Endpoint ? { host: c.Endpoint, port: c.Port ?? 5432 } : undefined,
     async run(ctx) {
       ctx.result.recoveredRegion = cfg.drRegion;
+      // RPO 0 by design; what an unplanned failover would have lost now is the secondary's
+      // AuroraGlobalDBRPOLag (milliseconds, in its region), read before the writer moves.
+      const rpo = synchronousRpo(
+        `SwitchoverGlobalCluster waits until ${secondaryId} has caught up with the primary before it moves the writer`,
+      );
+      const lag = await lagBefore(ctx, {
+        region: cfg.drRegion,
+        metric: 'AuroraGlobalDBRPOLag',
+        dimension: { name: 'DBClusterIdentifier', value: secondaryId },
+        to: ctx.deps.now(),
+      });
+      if (lag.max !== undefined) {
+        rpo.unplannedLossMs = Math.round(lag.max);
+        rpo.detail += `; an unplanned FailoverGlobalCluster would have lost up to ${rpo.unplannedLossMs / 1000}s (maximum AuroraGlobalDBRPOLag of ${secondaryId} over the last ${LAG_WINDOW_MS / 60_000} minutes)`;
+      } else {
+        const why = lag.error ?? `CloudWatch has no AuroraGlobalDBRPOLag datapoint for ${secondaryId}`;
+        ctx.result.notes.push(`unplanned-failover loss unknown: ${why}`);
+      }
+      ctx.result.rpoBound = rpo;
       let moved = false;
       let stayed = false;
       // Owed from before the call is sent: whatever happens to the reply, post checks where the writer

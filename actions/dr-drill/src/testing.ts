@@ -86,7 +86,13 @@ export function engineDeps(over: Partial<EngineDeps> & Pick<EngineDeps, 'rds'>):
   const clock = fakeClock();
   return {
     prober: scriptedProber(() => true),
-    heartbeat: { write: async () => clock.now(), newest: async () => clock.now() },
+    heartbeat: {
+      write: async () => clock.now(),
+      newest: async () => clock.now(),
+      walPosition: async () => undefined,
+      replayPosition: async () => ({}),
+    },
+    metrics: { max: async () => ({ points: 0 }) },
     now: clock.now,
     sleep: clock.sleep,
     log: quietLog(),
@@ -130,6 +136,7 @@ export function drillContext(deps: EngineDeps, cfgOver: Partial<DrillConfig> = {
     },
     transitions: [],
     inflight: new InFlight(state, (s) => saved.push(structuredClone(s)), deps.now, deps.log),
+    writeMarker: async () => undefined,
     onRecovered: async () => undefined,
   };
   return { ctx, saved, state };

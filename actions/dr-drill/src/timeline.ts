@@ -49,7 +49,8 @@ export function rto(start: number | undefined, recoveredAt: number | undefined):
   return Math.max(0, recoveredAt - start);
 }
 
-export type RpoMethod = 'heartbeat' | 'restore-point' | 'snapshot-age' | 'synchronous' | 'unknown';
+export type RpoMethod =
+  'heartbeat' | 'restore-point' | 'snapshot-age' | 'replica-lag' | 'replay-lag' | 'synchronous' | 'unknown';
 
 export interface RpoFigure {
   ms?: number;
@@ -59,6 +60,10 @@ export interface RpoFigure {
   detail: string;
   /** Upper bounds: the time up to which RDS says the recovered copy holds data (epoch ms). */
   pointAt?: number;
+  /** `synchronous`: why the RPO is 0 by design (a claim, not a measurement). */
+  basis?: string;
+  /** Global databases: what an unplanned failover would have lost at that moment (AuroraGlobalDBRPOLag). */
+  unplannedLossMs?: number;
 }
 
 /**

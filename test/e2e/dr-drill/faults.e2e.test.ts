@@ -22,6 +22,7 @@ import {
   inventory,
   rds,
 } from '../../fixtures/dr-drill/seed.js';
+import { publishReplicaLag, replicaTakesTime } from '../../fixtures/dr-drill/metrics.js';
 
 useMoto();
 const proxy = useFaultProxy(() => motoUrl());
@@ -117,6 +118,7 @@ const scenarios: Record<string, Scenario> = {
     transitions: [
       'creating-replica',
       'waiting-for-replication',
+      'measuring-lag',
       'promoting',
       'waiting-for-recovery',
       'recovered',
@@ -162,12 +164,16 @@ const tagging: FaultRule = {
 };
 
 async function run(s: Scenario, inputs: Record<string, string> = {}): Promise<ActionRun> {
+  // A replica-promote needs the replica's ReplicaLag in CloudWatch, as RDS publishes it.
+  const replica = s.inputs.scenario === 'replica-promote';
+  const lag = replica ? publishReplicaLag(s.inputs['dr-region'] ?? 'us-east-1', 2, 280_000) : undefined;
+  if (replica) proxy().inject(replicaTakesTime());
   return runAction({
     action: ACTION,
     env: { AWS_ENDPOINT_URL: proxy().url },
     inputs: { ...base, ...s.inputs, ...inputs },
     timeoutMs: 280_000,
-  });
+  }).finally(() => lag?.stop());
 }
 
 /** Same outcome as without faults, one resource per create, right outputs, nothing left after post. */

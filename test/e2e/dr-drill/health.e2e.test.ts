@@ -129,6 +129,55 @@ test('a recovered database without the newest heartbeat rows: RPO measured at th
   expect(await drillLeftovers(['us-east-1'])).toEqual([]);
 });
 
+test('replica-promote with a heartbeat: the marker is written once the replica exists, just before the promotion', async () => {
+  await createInstance('orders-db');
+  const r = await runAction({
+    action: 'actions/dr-drill',
+    env: motoEnv(),
+    inputs: {
+      scenario: 'replica-promote',
+      'source-db-instance': 'orders-db',
+      'rto-objective': '5m',
+      'rpo-objective': '0s',
+      'health-check': 'sql',
+      'sql-connection': url('source'),
+      'source-sql-connection': url('source'),
+      'heartbeat-table': 'dr_heartbeat',
+      'poll-interval': '1s',
+    },
+  });
+  expect(r.main.exitCode).toBe(0);
+  const rep = report(r);
+  const at = (state: string) =>
+    Date.parse(rep.transitions.find((t: { state: string }) => t.state === state).at);
+  const states = rep.transitions.map((t: { state: string }) => t.state);
+  expect(states).toEqual([
+    'creating-replica',
+    'waiting-for-replication',
+    'measuring-lag',
+    'heartbeat-marker',
+    'promoting',
+    'waiting-for-recovery',
+    'recovered',
+  ]);
+  // The marker row (database clock) is younger than the replica and older than the promotion.
+  const [row] = await pg.query(
+    'source',
+    'select extract(epoch from written_at) * 1000 as at from dr_heartbeat where drill_id = $1 order by written_at desc limit 1',
+    [r.outputs['drill-id']],
+  );
+  const markerAt = Number(row!.at);
+  expect(markerAt).toBeGreaterThanOrEqual(at('waiting-for-replication') - 1000);
+  expect(markerAt).toBeLessThanOrEqual(at('promoting') + 1000);
+  expect(Date.parse(rep.rpo.markerAt)).toBeCloseTo(markerAt, -1);
+  expect(rep.rpo).toMatchObject({ method: 'heartbeat', seconds: 0 });
+  expect(r.outputs['rpo-method']).toBe('heartbeat');
+  // The source is no replica: PostgreSQL gives no replay position, which is said, not invented.
+  expect(r.main.log).toContain('replay lag: PostgreSQL gave no WAL positions');
+  expectNoSecret(r);
+  expect(await drillLeftovers(['us-east-1'])).toEqual([]);
+});
+
 test('a recovered database without the heartbeat table cannot prove its RPO', async () => {
   await createInstance('orders-db');
   await pg.query('postgres', 'create database recovered_empty').catch(() => undefined);

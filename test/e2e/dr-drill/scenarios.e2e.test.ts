@@ -7,7 +7,7 @@ import {
   CreateDBSnapshotCommand,
   DescribeDBInstancesCommand,
 } from '@aws-sdk/client-rds';
-import { motoEnv, runAction, useMoto, type ActionRun } from '../../harness/index.js';
+import { motoEnv, motoUrl, runAction, useFaultProxy, useMoto, type ActionRun } from '../../harness/index.js';
 import {
   ACCOUNT,
   createAuroraCluster,
@@ -16,8 +16,10 @@ import {
   inventory,
   rds,
 } from '../../fixtures/dr-drill/seed.js';
+import { publishReplicaLag, replicaTakesTime } from '../../fixtures/dr-drill/metrics.js';
 
 useMoto();
+const proxy = useFaultProxy(() => motoUrl());
 jest.setTimeout(60_000);
 
 const ACTION = 'actions/dr-drill';
@@ -51,6 +53,7 @@ test('pitr-restore: restores a tagged instance, measures, deletes it, post finds
   expect(rep.created[0].id).toBe(`${r.outputs['drill-id']}-restore`);
   expect(rep.legs[0].phases.map((p: { name: string }) => p.name)).toEqual(['api-accepted', 'available']);
   expect(rep.rpo.method).toBe('restore-point');
+  expect(rep).toMatchObject({ schema: 'oaktree.dr-drill/v1', schemaVersion: 1 });
   expect(rep.transitions.map((t: { state: string }) => t.state)).toEqual([
     'restoring',
     'waiting-for-recovery',
@@ -127,21 +130,30 @@ test('replica-promote: a throwaway cross-region replica is promoted; the real re
     }),
   );
   const before = await inventory('us-east-1');
+  // RDS publishes the replica's ReplicaLag: 7 s here, in moto's CloudWatch in the DR region.
+  const lag = publishReplicaLag('us-west-2', 7);
+  proxy().inject(replicaTakesTime());
   const r = await runAction({
     action: ACTION,
-    env: motoEnv(),
+    env: { AWS_ENDPOINT_URL: proxy().url },
     inputs: {
       ...base,
       scenario: 'replica-promote',
       'source-db-instance': 'orders-db',
       'dr-region': 'us-west-2',
     },
-  });
+  }).finally(() => lag.stop());
   expect(r.main.exitCode).toBe(0);
   const rep = report(r);
+  expect(lag.published).toEqual([`${r.outputs['drill-id']}-replica`]);
+  expect(rep.rpo).toMatchObject({ method: 'replica-lag', upperBound: true, seconds: 7 });
+  expect(r.outputs['rpo-seconds']).toBe('7');
+  expect(r.outputs['rpo-method']).toBe('replica-lag');
+  expect(r.summary).toContain('CloudWatch ReplicaLag (upper bound)');
   expect(rep.transitions.map((t: { state: string }) => t.state)).toEqual([
     'creating-replica',
     'waiting-for-replication',
+    'measuring-lag',
     'promoting',
     'waiting-for-recovery',
     'recovered',
@@ -181,8 +193,51 @@ test('cluster-failover moves the writer and creates nothing', async () => {
     'api-accepted',
     'writer-switched',
   ]);
-  expect(rep.rpo.method).toBe('unknown');
+  expect(rep.rpo).toMatchObject({ method: 'synchronous', seconds: 0, upperBound: false });
+  expect(rep.rpo.basis).toMatch(/cluster volume/);
+  expect(r.outputs['rpo-seconds']).toBe('0');
+  expect(r.outputs['rpo-method']).toBe('synchronous');
+  expect(r.summary).toContain('synchronous, 0 by design');
   expect(after.instances.map((i) => i.id)).toEqual(['ledger-a', 'ledger-b']);
+});
+
+test('replica-promote with no RPO figure (no heartbeat, no ReplicaLag datapoint) fails, and cleans up', async () => {
+  await createInstance('orders-db');
+  const r = await runAction({
+    action: ACTION,
+    env: motoEnv(),
+    inputs: { ...base, scenario: 'replica-promote', 'source-db-instance': 'orders-db' },
+  });
+  expect(r.main.exitCode).toBe(1);
+  expect(r.outputs.passed).toBe('false');
+  expect(r.outputs['rpo-seconds']).toBe('');
+  expect(r.outputs['rpo-method']).toBe('unknown');
+  expect(r.main.annotations.find((a) => a.level === 'error')?.message).toMatch(
+    /RPO unknown: CloudWatch has no ReplicaLag datapoint for drill-\S+-replica/,
+  );
+  expect(report(r).cleanup.status).toBe('done');
+  expect(await drillLeftovers(['us-east-1'])).toEqual([]);
+});
+
+test('replica-promote: a replica lagging beyond the objective fails the drill', async () => {
+  await createInstance('orders-db');
+  const lag = publishReplicaLag('us-east-1', 600);
+  proxy().inject(replicaTakesTime());
+  const r = await runAction({
+    action: ACTION,
+    env: { AWS_ENDPOINT_URL: proxy().url },
+    inputs: {
+      ...base,
+      scenario: 'replica-promote',
+      'source-db-instance': 'orders-db',
+      'rpo-objective': '5m',
+    },
+  }).finally(() => lag.stop());
+  expect(r.main.exitCode).toBe(1);
+  expect(r.outputs['rpo-seconds']).toBe('600');
+  expect(r.main.annotations.find((a) => a.level === 'error')?.message).toMatch(
+    /RPO upper bound 10m00s exceeds the objective 5m00s/,
+  );
 });
 
 test('an impossible objective fails the step with passed=false, and cleanup still happens', async () => {
