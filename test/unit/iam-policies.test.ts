@@ -33,12 +33,25 @@ function commandsOf(action: string): Set<string> {
   const out = new Set<string>();
   for (const f of sourceFiles(`actions/${action}/src`)) {
     const text = readFileSync(f, 'utf8');
-    const clients = [...text.matchAll(/from '@aws-sdk\/client-([a-z0-9-]+)'/g)].map((m) => m[1]!);
+    // Which client module each imported name comes from: `import { X } from '@aws-sdk/client-c'`
+    // and the lazy `const { X } = await import('@aws-sdk/client-c')`.
+    const owner = new Map<string, string>();
+    const imports = [
+      ...text.matchAll(/import\s*(?:type\s*)?\{([^{}]*)\}\s*from\s*'@aws-sdk\/client-([a-z0-9-]+)'/g),
+      ...text.matchAll(/\{([^{}]*)\}\s*=\s*await\s+import\(\s*'@aws-sdk\/client-([a-z0-9-]+)'\s*\)/g),
+    ];
+    for (const m of imports)
+      for (const name of m[1]!.split(','))
+        owner.set(
+          name
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)[0]!
+            .trim(),
+          m[2]!,
+        );
     for (const m of text.matchAll(/new (\w+)Command\(/g)) {
-      // The command belongs to the client module that exports it; a file imports from one or two.
-      const client = clients.find((c) =>
-        new RegExp(`\\b${m[1]}Command\\b[^;]*from '@aws-sdk/client-${c}'`).test(text),
-      );
+      const client = owner.get(`${m[1]}Command`);
       if (client) out.add(`${SIGNING[client] ?? client}:${m[1]}`);
     }
   }
