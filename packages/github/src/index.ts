@@ -1,0 +1,2 @@
+export { GitHubClient, GitHubError, splitRepo, type GitHubOptions, type Octokit } from './client.js';
+export { retryPlan, DEFAULT_RETRY, type RetryPolicy, type Failure } from './retry.js';
