@@ -3,6 +3,7 @@ import { ConfigurationError } from '@oaktree/action-kit';
 import type { Rds } from './aws.js';
 import { runDrill } from './drill.js';
 import type { DrillConfig } from './inputs.js';
+import { pointOf } from './history.js';
 import type { DrillState } from './state.js';
 import { config, engineDeps, fakeClock, quietLog, scriptedProber } from './testing.js';
 
@@ -382,6 +383,8 @@ test('the report schema is pinned: version 1, these fields with these types', as
   const json = JSON.parse(JSON.stringify(report)) as Record<string, unknown>;
   expect(json.schema).toBe('oaktree.dr-drill/v1');
   expect(json.schemaVersion).toBe(1);
+  // The history reads what the drill writes.
+  expect(pointOf(json)).toMatchObject({ drillId: json.drillId, rtoSeconds: json.rtoSeconds });
   // Changing this list breaks readers of earlier reports: bump REPORT_SCHEMA_VERSION with it.
   expect(shape(json)).toEqual([
     '$: object',

@@ -68,6 +68,13 @@ export interface DrillReport {
   };
   notes: string[];
   error?: string;
+  /** The earlier drills this one was compared with (history-artifact set). */
+  history?: {
+    artifact: string;
+    earlierDrills: number;
+    regressions: string[];
+    unavailable?: string;
+  };
 }
 
 export interface DrillHooks {

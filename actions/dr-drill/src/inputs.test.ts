@@ -165,3 +165,29 @@ test('kind-specific scenarios accept the right kind', () => {
     read({ ...ok, 'health-check': 'sql', 'sql-connection': 'mysql://u:p@{host}:{port}/db' }).healthCheck,
   ).toBe('sql');
 });
+
+test('history: off unless history-artifact is set; a bad name, no report file or no token is refused', () => {
+  expect(read(ok).history).toBeUndefined();
+  const on = {
+    ...ok,
+    'history-artifact': 'dr-drill-report',
+    'report-file': '/tmp/r.json',
+    'github-token': 'ghs_x',
+  };
+  expect(read(on).history).toEqual({
+    artifact: 'dr-drill-report',
+    length: 14,
+    token: 'ghs_x',
+    apiUrl: 'https://api.github.com',
+    serverUrl: 'https://github.com',
+  });
+  expect(read({ ...on, 'history-length': '30' }).history?.length).toBe(30);
+  expect(failure({ ...on, 'history-length': '0' }).message).toMatch(/input "history-length"/);
+  expect(failure({ ...on, 'history-artifact': 'reports/dr' }).message).toMatch(
+    /^input "history-artifact" is "reports\/dr": expected an artifact name/,
+  );
+  expect(failure({ ...on, 'report-file': '' }).message).toMatch(
+    /^input "report-file" is empty but history-artifact is set: set report-file and upload it/,
+  );
+  expect(failure({ ...on, 'github-token': '' }).message).toMatch(/^input "github-token" is empty/);
+});

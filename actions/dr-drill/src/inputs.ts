@@ -60,7 +60,55 @@ export interface DrillConfig {
   probeTimeoutMs: number;
   cleanupTimeoutMs: number;
   reportFile?: string;
+  /** Earlier drills' reports, read from this workflow's artifacts, for the history chart. */
+  history?: HistoryConfig;
   run: RunContext;
+}
+
+export interface HistoryConfig {
+  /** Name of the artifact earlier runs uploaded the report under. */
+  artifact: string;
+  /** How many earlier drills to chart. */
+  length: number;
+  token: string;
+  apiUrl: string;
+  serverUrl: string;
+}
+
+/** Characters GitHub refuses in an artifact name. */
+const ARTIFACT_NAME = /^[^"\\/:<>|*?\r\n]{1,256}$/;
+
+function historyConfig(
+  inputs: Inputs,
+  reportFile: string | undefined,
+  env: NodeJS.ProcessEnv,
+): HistoryConfig | undefined {
+  const artifact = inputs.string('history-artifact');
+  const length = inputs.integer('history-length', { min: 1, max: 100, default: 14 })!;
+  if (artifact === undefined) return undefined;
+  if (!ARTIFACT_NAME.test(artifact))
+    throw new ConfigurationError(
+      `input "history-artifact" is ${quote(artifact)}: expected an artifact name (no " : < > | * ? \\ / or line breaks)`,
+      'history-artifact',
+    );
+  if (!reportFile)
+    throw new ConfigurationError(
+      `input "report-file" is empty but history-artifact is set: set report-file and upload it with actions/upload-artifact as ${quote(artifact)}, which the next drills read`,
+      'report-file',
+    );
+  const token = inputs.secret('github-token');
+  if (!token)
+    throw new ConfigurationError(
+      'input "github-token" is empty but history-artifact is set: leave its default ${{ github.token }} and grant `actions: read`',
+      'github-token',
+    );
+  return {
+    artifact,
+    length,
+    token,
+    apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+  };
 }
 
 const DB_ID = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$/;
@@ -246,6 +294,7 @@ export function readConfig(inputs = new Inputs(), env: NodeJS.ProcessEnv = proce
     maxMs: 6 * 3_600_000,
   })!;
   const reportFile = inputs.string('report-file');
+  const history = historyConfig(inputs, reportFile, env);
 
   const repository = env.GITHUB_REPOSITORY ?? 'local';
   const runId = env.GITHUB_RUN_ID ?? 'local';
@@ -278,6 +327,7 @@ export function readConfig(inputs = new Inputs(), env: NodeJS.ProcessEnv = proce
     probeTimeoutMs,
     cleanupTimeoutMs,
     reportFile,
+    history,
     run: {
       repository,
       runId,

@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import { SummaryBuilder, formatDuration, log, setOutputs } from '@oaktree/action-kit';
 import type { DrillReport } from './drill.js';
 import type { RpoMethod } from './timeline.js';
+import { RPO_CHART, RTO_CHART, chart, labels } from './history-chart.js';
+import type { HistoryView } from './history.js';
 
 /** What each RPO method is, in the summary table. */
 export const RPO_METHOD_TEXT: Record<RpoMethod, string | undefined> = {
@@ -40,7 +42,54 @@ export function historyRecord(r: DrillReport): Record<string, unknown> {
   };
 }
 
-export function summary(r: DrillReport): SummaryBuilder {
+/** RTO and RPO over the last drills, the regressions, and the drills as a table. */
+export function historySection(s: SummaryBuilder, h: HistoryView): void {
+  const earlier = h.points.length - 1;
+  s.heading(`History: the last ${h.points.length} drill(s)`, 3);
+  if (h.unavailable) s.paragraph(`⚠️ No history: ${h.unavailable}.`);
+  else if (!earlier)
+    s.paragraph(
+      `No earlier drill of this scenario and source was found in artifacts named \`${h.artifact}\`: the chart starts with this one.`,
+    );
+  if (h.regressions.length) s.list(h.regressions.map((x) => `⚠️ **${x}**`));
+  for (const spec of [RTO_CHART, RPO_CHART]) {
+    const c = chart(h.points, spec);
+    if (c) s.raw(c + '\n');
+    const unmeasured = h.points.filter((p) => spec.value(p) === undefined);
+    if (c && unmeasured.length)
+      s.paragraph(
+        `${spec.what} not measured: ${labels(unmeasured)
+          .map((l, i) => `${l} (${unmeasured[i]!.outcome})`)
+          .join(', ')}.`,
+      );
+  }
+  if (earlier)
+    s.details(
+      'Drills',
+      [
+        '| drill | outcome | RTO | RPO | run |',
+        '| --- | --- | --- | --- | --- |',
+        ...[...h.points]
+          .reverse()
+          .map((p) =>
+            [
+              '',
+              p.current ? `${p.startedAt} (this)` : p.startedAt,
+              p.passed ? 'passed' : p.outcome,
+              fmt(p.rtoSeconds),
+              `${fmt(p.rpoSeconds)} (${p.rpoMethod})`,
+              p.runUrl ? `[run](${p.runUrl})` : '',
+              '',
+            ]
+              .join(' | ')
+              .trim(),
+          ),
+      ].join('\n'),
+    );
+  if (h.skipped.length) s.details('Artifacts passed over', h.skipped.map((x) => `- ${x}`).join('\n'));
+}
+
+export function summary(r: DrillReport, history?: HistoryView): SummaryBuilder {
   const s = new SummaryBuilder();
   s.heading(
     `DR drill ${r.passed ? 'passed ✅' : r.outcome === 'cancelled' ? 'cancelled ⚠️' : 'FAILED ❌'}: ${r.scenario} of ${r.source.id}`,
@@ -78,6 +127,7 @@ export function summary(r: DrillReport): SummaryBuilder {
     s.paragraph(
       `An unplanned failover at that moment would have lost up to ${fmt(r.rpo.unplannedFailoverSeconds)} (AuroraGlobalDBRPOLag).`,
     );
+  if (history) historySection(s, history);
   for (const leg of r.legs) {
     s.heading(`Timeline: ${leg.name}${leg.rtoSeconds !== undefined ? ` (${fmt(leg.rtoSeconds)})` : ''}`, 3);
     s.table(
@@ -121,12 +171,12 @@ export function summary(r: DrillReport): SummaryBuilder {
 }
 
 /** Job summary, report file, history line and outputs. */
-export function publish(r: DrillReport, reportFile: string | undefined): void {
+export function publish(r: DrillReport, reportFile: string | undefined, history?: HistoryView): void {
   if (reportFile) {
     mkdirSync(dirname(reportFile), { recursive: true });
     writeFileSync(reportFile, JSON.stringify(r, null, 2) + '\n');
   }
-  summary(r).write();
+  summary(r, history).write();
   log.info(JSON.stringify(historyRecord(r)));
   setOutputs({
     'drill-id': r.drillId,

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { ArtifactStore, type StoredArtifact } from './artifacts.js';
 
 /**
  * A small GitHub REST fake for the calls guard-validate makes: check runs (create, then PATCH to
@@ -8,8 +9,8 @@ import type { AddressInfo } from 'node:net';
  * and pull-request files (100 per page), and for ecs-blue-green deployments and their statuses (create,
  * list; a success with auto_inactive makes the environment's earlier successful deployments
  * inactive, as GitHub does). It records every call, can answer 403 for check runs and
- * comments (a fork pull request's read-only token), listens on 127.0.0.1 only and stops itself
- * after `lifetimeMs`.
+ * comments (a fork pull request's read-only token), serves workflow artifacts of earlier runs
+ * (./artifacts.ts), listens on 127.0.0.1 only and stops itself after `lifetimeMs`.
  */
 
 export interface RecordedCall {
@@ -54,7 +55,7 @@ export const ACTIONS_BOT = 'github-actions[bot]';
 
 export interface GitHubFakeOptions {
   /** Answer 403 "Resource not accessible by integration" for these. */
-  forbid?: Array<'checks' | 'comments' | 'deployments'>;
+  forbid?: Array<'checks' | 'comments' | 'deployments' | 'actions'>;
   /** Files of every pull request. */
   prFiles?: string[];
   /**
@@ -67,6 +68,8 @@ export interface GitHubFakeOptions {
    * answer 403 like GITHUB_TOKEN, and new comments are by github-actions[bot].
    */
   viewer?: string;
+  /** Workflow artifacts of earlier runs (list by name, download as zip). */
+  artifacts?: StoredArtifact[];
   /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
   tls?: { key: string; cert: string };
   lifetimeMs?: number;
@@ -78,10 +81,11 @@ export interface GitHubFake {
   checkRuns: CheckRun[];
   comments: Array<{ id: number; issue: number; body: string; user: string }>;
   deployments: Deployment[];
+  artifacts: ArtifactStore;
   /** Change what is forbidden between runs. */
-  forbid: Set<'checks' | 'comments' | 'deployments'>;
+  forbid: Set<'checks' | 'comments' | 'deployments' | 'actions'>;
   /** Answer 500 for these (a GitHub outage). */
-  broken: Set<'checks' | 'comments' | 'deployments'>;
+  broken: Set<'checks' | 'comments' | 'deployments' | 'actions'>;
   close(): Promise<void>;
 }
 
@@ -98,8 +102,9 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
   const calls: RecordedCall[] = [];
   const checkRuns: CheckRun[] = [];
   const forbid = new Set(opts.forbid ?? []);
-  const broken = new Set<'checks' | 'comments' | 'deployments'>();
+  const broken = new Set<'checks' | 'comments' | 'deployments' | 'actions'>();
   const deployments: Deployment[] = [];
+  const artifacts = new ArtifactStore(opts.artifacts);
   let nextId = 1000;
   const comments: GitHubFake['comments'] = [];
   for (const [issue, bodies] of Object.entries(opts.comments ?? {}))
@@ -138,6 +143,10 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
         n < last ? { link: `${link(n + 1)}; rel="next", ${link(last)}; rel="last"` } : {};
       return { items: n > cap ? [] : all.slice((n - 1) * per, n * per), headers };
     };
+    if (artifacts.blob(req, res, url)) {
+      calls.push({ method, path: url.pathname, query, status: res.statusCode });
+      return;
+    }
     if (!/^(Bearer|token) \S+/.test(req.headers.authorization ?? ''))
       return send(401, { message: 'Requires authentication' });
     const denied = { message: 'Resource not accessible by integration' };
@@ -146,6 +155,10 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     if (broken.has('comments') && url.pathname.includes('/comments'))
       return send(500, { message: 'Server Error' });
     let m: RegExpExecArray | null;
+    if (url.pathname.includes('/actions/artifacts')) {
+      if (forbid.has('actions')) return send(403, denied);
+      if (artifacts.route(method, url, `${opts.tls ? 'https' : 'http'}://${req.headers.host}`, send)) return;
+    }
     if (url.pathname.includes('/deployments')) {
       if (broken.has('deployments')) return send(500, { message: 'Server Error' });
       if (forbid.has('deployments')) return send(403, denied);
@@ -292,6 +305,7 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
     checkRuns,
     comments,
     deployments,
+    artifacts,
     forbid,
     broken,
     close: () =>

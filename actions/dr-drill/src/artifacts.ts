@@ -1,0 +1,191 @@
+/**
+ * The reports of earlier drills, from the workflow artifacts earlier runs uploaded them as: listed by
+ * name through the REST API (`GET /repos/{owner}/{repo}/actions/artifacts?name=`, which spans every
+ * run) and downloaded with `@actions/artifact` and the run's token (`actions: read`).
+ *
+ * Only artifacts of runs in this repository are read (a fork's pull request run uploads under the
+ * base repository too, with any name), never this run's own, never an expired or oversized one.
+ * History is a view, not the drill: every failure here is a note, never a failed step.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Limiter } from '@oaktree/action-kit';
+import { GitHubClient, splitRepo, type GitHubOptions } from '@oaktree/github';
+import { pointOf, type HistoryPoint } from './history.js';
+
+/** An artifact as the list endpoint describes it (the fields read here). */
+export interface ArtifactEntry {
+  id: number;
+  name: string;
+  size_in_bytes?: number;
+  expired?: boolean;
+  created_at?: string | null;
+  workflow_run?: { id?: number; repository_id?: number; head_repository_id?: number } | null;
+}
+
+/** A report is a few kilobytes; an artifact far larger is not one of ours. */
+export const MAX_ARTIFACT_BYTES = 1_048_576;
+
+export interface HistorySource {
+  apiUrl: string;
+  serverUrl: string;
+  token: string;
+  /** owner/name */
+  repository: string;
+  /** This run, whose own artifact is not history. */
+  runId: string;
+  artifact: string;
+  /** How many earlier drills to read. */
+  length: number;
+  onWait?: (line: string) => void;
+}
+
+export interface Fetched {
+  points: HistoryPoint[];
+  /** Artifacts passed over, and why. */
+  skipped: string[];
+}
+
+export type Download = (a: {
+  id: number;
+  runId: number;
+  dir: string;
+  token: string;
+  repository: string;
+}) => Promise<void>;
+
+/**
+ * `@actions/artifact`, loaded only when history is asked for. It reaches the API through the
+ * runner's GITHUB_API_URL, the same URL the listing uses (HistoryConfig.apiUrl comes from it).
+ */
+export const downloadWithActionsArtifact: Download = async (a) => {
+  const { DefaultArtifactClient } = await import('@actions/artifact');
+  const [repositoryOwner, repositoryName] = splitRepo(a.repository);
+  await new DefaultArtifactClient().downloadArtifact(a.id, {
+    path: a.dir,
+    findBy: { token: a.token, workflowRunId: a.runId, repositoryOwner, repositoryName },
+  });
+};
+
+class ArtifactList extends GitHubClient {
+  async named(repository: string, name: string): Promise<ArtifactEntry[]> {
+    const [owner, repo] = splitRepo(repository);
+    const r = await this.octokit.request('GET /repos/{owner}/{repo}/actions/artifacts', {
+      owner,
+      repo,
+      name,
+      per_page: 100,
+    });
+    return (r.data as { artifacts?: ArtifactEntry[] }).artifacts ?? [];
+  }
+}
+
+/** Which listed artifacts to read, newest first, and why the others are not. */
+export function choose(
+  all: ArtifactEntry[],
+  src: Pick<HistorySource, 'runId' | 'artifact' | 'length'>,
+): { chosen: ArtifactEntry[]; skipped: string[] } {
+  const skipped: string[] = [];
+  const chosen: ArtifactEntry[] = [];
+  const newest = [...all].sort((a, b) =>
+    String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')),
+  );
+  for (const a of newest) {
+    const run = a.workflow_run;
+    const what = `artifact ${a.id} (run ${run?.id ?? '?'})`;
+    if (a.name !== src.artifact) continue;
+    if (String(run?.id) === src.runId) continue;
+    if (a.expired) skipped.push(`${what}: expired`);
+    else if (!run?.id) skipped.push(`${what}: no workflow run`);
+    else if (
+      run.head_repository_id !== undefined &&
+      run.repository_id !== undefined &&
+      run.head_repository_id !== run.repository_id
+    )
+      skipped.push(`${what}: uploaded by a run of a fork`);
+    else if ((a.size_in_bytes ?? 0) > MAX_ARTIFACT_BYTES)
+      skipped.push(`${what}: ${a.size_in_bytes} bytes, too large for a drill report`);
+    else if (chosen.length < src.length) chosen.push(a);
+  }
+  return { chosen, skipped };
+}
+
+/** The dr-drill reports among the files of a downloaded artifact. */
+export function reportsIn(dir: string, runUrl: string): { points: HistoryPoint[]; problems: string[] } {
+  const points: HistoryPoint[] = [];
+  const problems: string[] = [];
+  for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const path = join(dir, f);
+    if (!f.endsWith('.json') || !statSync(path).isFile() || statSync(path).size > MAX_ARTIFACT_BYTES)
+      continue;
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(path, 'utf8'));
+    } catch {
+      problems.push(`${f}: not JSON`);
+      continue;
+    }
+    const p = pointOf(data, runUrl);
+    if (typeof p === 'string') problems.push(`${f}: ${p}`);
+    else points.push(p);
+  }
+  return { points, problems };
+}
+
+/** Read the history. Never throws: what went wrong is in `skipped`, or is the `error`. */
+export async function fetchHistory(
+  src: HistorySource,
+  download: Download = downloadWithActionsArtifact,
+): Promise<Fetched & { error?: string }> {
+  const opts: GitHubOptions = {
+    apiUrl: src.apiUrl,
+    token: src.token,
+    onWait: src.onWait,
+    userAgent: 'oaktree-dr-drill',
+  };
+  let listed: ArtifactEntry[];
+  try {
+    listed = await (await ArtifactList.connect(opts)).named(src.repository, src.artifact);
+  } catch (err) {
+    const status = (err as { status?: number }).status;
+    const hint =
+      status === 401 || status === 403 || status === 404
+        ? " (the token needs `actions: read`: add it to the job's permissions)"
+        : '';
+    return {
+      points: [],
+      skipped: [],
+      error: `listing artifacts named ${src.artifact} failed: ${(err as Error).message}${hint}`,
+    };
+  }
+  const { chosen, skipped } = choose(listed, src);
+  const root = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'dr-drill-history-'));
+  const limiter = new Limiter(4);
+  const points: HistoryPoint[] = [];
+  try {
+    await Promise.all(
+      chosen.map((a) =>
+        limiter.run(async () => {
+          const runId = a.workflow_run!.id!;
+          const what = `artifact ${a.id} (run ${runId})`;
+          const dir = join(root, String(a.id));
+          try {
+            await download({ id: a.id, runId, dir, token: src.token, repository: src.repository });
+          } catch (err) {
+            skipped.push(`${what}: download failed: ${(err as Error).message}`);
+            return;
+          }
+          const runUrl = `${src.serverUrl.replace(/\/$/, '')}/${src.repository}/actions/runs/${runId}`;
+          const found = reportsIn(dir, runUrl);
+          points.push(...found.points);
+          for (const p of found.problems) skipped.push(`${what}: ${p}`);
+          if (!found.points.length && !found.problems.length) skipped.push(`${what}: holds no .json report`);
+        }),
+      ),
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  return { points, skipped };
+}
