@@ -53,6 +53,9 @@ test('pitr-restore: restores a tagged instance, measures, deletes it, post finds
   expect(rep.created[0].id).toBe(`${r.outputs['drill-id']}-restore`);
   expect(rep.legs[0].phases.map((p: { name: string }) => p.name)).toEqual(['api-accepted', 'available']);
   expect(rep.rpo.method).toBe('restore-point');
+  expect(r.outputs['rpo-method']).toBe('restore-point');
+  expect(r.outputs['rpo-seconds']).toMatch(/^\d+(\.\d+)?$/);
+  expect(Number(r.outputs['rpo-seconds'])).toBe(rep.rpo.seconds);
   expect(rep).toMatchObject({ schema: 'oaktree.dr-drill/v1', schemaVersion: 1 });
   expect(rep.transitions.map((t: { state: string }) => t.state)).toEqual([
     'restoring',
@@ -113,6 +116,9 @@ test('snapshot-restore into another region picks the newest copy of the source',
   const rep = report(r);
   expect(rep.notes.join(' ')).toContain('snapshot:orders-new-copy');
   expect(rep.rpo.method).toBe('snapshot-age');
+  expect(r.outputs['rpo-method']).toBe('snapshot-age');
+  expect(r.outputs['rpo-seconds']).toMatch(/^\d+(\.\d+)?$/);
+  expect(Number(r.outputs['rpo-seconds'])).toBe(rep.rpo.seconds);
   expect(rep.rpo.detail).toContain('orders-new-copy');
   expect(rep.created[0].region).toBe('us-west-2');
   expect(rep.created[0].arn).toContain(':us-west-2:');
@@ -521,6 +527,8 @@ test('pitr-restore of an Aurora cluster: a new cluster plus a writer, both tagge
     'available',
   ]);
   expect(r.outputs['recovered-endpoint']).toMatch(new RegExp(`^${r.outputs['drill-id']}-cluster\\.cluster-`));
+  expect(r.outputs['rpo-method']).toBe('restore-point');
+  expect(r.outputs['rpo-seconds']).toMatch(/^\d+(\.\d+)?$/);
   expect(rep.cleanup.deleted).toHaveLength(2);
   expect(await drillLeftovers(['us-east-1'])).toEqual([]);
   const inv = await inventory();
@@ -550,6 +558,7 @@ test('snapshot-restore of an Aurora cluster from its newest manual cluster snaps
   expect(r.main.exitCode).toBe(0);
   const rep = report(r);
   expect(rep.rpo.method).toBe('snapshot-age');
+  expect(r.outputs['rpo-seconds']).toMatch(/^\d+(\.\d+)?$/);
   expect(rep.rpo.detail).toContain('ledger-tuesday');
   expect(rep.created.map((c: { role: string }) => c.role)).toEqual(['cluster', 'writer']);
   expect(await drillLeftovers(['us-east-1'])).toEqual([]);
