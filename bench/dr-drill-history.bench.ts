@@ -2,6 +2,7 @@ import { fetchHistory } from '../actions/dr-drill/src/artifacts.js';
 import { historyView } from '../actions/dr-drill/src/history.js';
 import { startFaultProxy } from '../test/harness/faults.js';
 import { startGitHubFake } from '../test/emulators/github/server.js';
+import { earlierReport } from '../test/fixtures/dr-drill/reports.js';
 import { median, round, type Bench } from './lib.js';
 
 /**
@@ -15,22 +16,14 @@ const LATENCY_MS = 100;
 const EARLIER = 14;
 
 function report(i: number): string {
-  const day = String(i + 1).padStart(2, '0');
-  return JSON.stringify({
-    schema: 'oaktree.dr-drill/v1',
-    schemaVersion: 1,
-    drillId: `drill-202611${day}044700-71${day}`,
-    scenario: 'pitr-restore',
-    source: { kind: 'instance', id: 'orders-db', region: 'us-east-1' },
-    drRegion: 'us-west-2',
-    startedAt: `2026-11-${day}T04:47:00.000Z`,
-    outcome: 'passed',
-    passed: true,
-    objectives: { rtoSeconds: 2700, rpoSeconds: 900 },
-    rtoSeconds: 600 + i,
-    rpo: { seconds: 240, method: 'restore-point' },
-    created: Array.from({ length: 2 }, (_, k) => ({ arn: `arn:aws:rds:us-west-2:1:db:x-${k}` })),
-  });
+  return JSON.stringify(
+    earlierReport(i + 1, {
+      drRegion: 'us-west-2',
+      objectives: { rtoSeconds: 2700, rpoSeconds: 900 },
+      rtoSeconds: 600 + i,
+      created: Array.from({ length: 2 }, (_, k) => ({ arn: `arn:aws:rds:us-west-2:1:db:x-${k}` })),
+    }),
+  );
 }
 
 const bench: Bench = {

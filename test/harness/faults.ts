@@ -10,7 +10,7 @@
  * matching call, and a time window measured from the rule's first matching call.
  */
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { serveOnLoopback } from './loopback.js';
 import { randomUUID } from 'node:crypto';
 import { errorReply, type Protocol } from './fault-shapes.js';
 
@@ -212,7 +212,6 @@ export async function startFaultProxy(opts: { target: string; maxLifetimeMs?: nu
     throw new Error(`the fault proxy only forwards to loopback, not ${target.hostname}`);
   const calls: ProxyCall[] = [];
   let rules: LiveRule[] = [];
-  const sockets = new Set<Socket>();
 
   const forward = (
     req: IncomingMessage,
@@ -328,35 +327,10 @@ export async function startFaultProxy(opts: { target: string; maxLifetimeMs?: nu
       }
     })();
   });
-  server.keepAliveTimeout = 2000;
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.unref();
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  server.unref();
-
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopped ??= new Promise<void>((resolve) => {
-      clearTimeout(lifetime);
-      server.close(() => resolve());
-      for (const s of sockets) s.destroy();
-    });
-    return stopped;
-  };
-  const lifetime = setTimeout(() => void stop(), opts.maxLifetimeMs ?? 30 * 60_000);
-  lifetime.unref();
+  const { url, stop } = await serveOnLoopback(server, { lifetimeMs: opts.maxLifetimeMs });
 
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     calls,
     inject(rule) {
       const live: LiveRule = { rule, matched: 0, injected: 0 };

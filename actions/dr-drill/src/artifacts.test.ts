@@ -1,3 +1,4 @@
+import { earlierReport } from '../../../test/fixtures/dr-drill/reports.js';
 import type { StoredArtifact } from '../../../test/emulators/github/artifacts.js';
 import { startGitHubFake, type GitHubFake } from '../../../test/emulators/github/server.js';
 import { choose, downloadWithActionsArtifact, fetchHistory, type ArtifactEntry } from './artifacts.js';
@@ -19,21 +20,7 @@ function startFake(opts: { artifacts?: StoredArtifact[]; forbid?: Array<'actions
   for (const f of opts.forbid ?? []) fake.forbid.add(f);
 }
 
-const report = (day: number, rto: number) =>
-  JSON.stringify({
-    schema: 'oaktree.dr-drill/v1',
-    schemaVersion: 1,
-    drillId: `drill-202611${day}044700-${day}`,
-    scenario: 'pitr-restore',
-    source: { kind: 'instance', id: 'orders-db', region: 'us-east-1' },
-    drRegion: 'us-east-1',
-    startedAt: `2026-11-${day}T04:47:00.000Z`,
-    outcome: 'passed',
-    passed: true,
-    objectives: { rtoSeconds: 1800, rpoSeconds: 3600 },
-    rtoSeconds: rto,
-    rpo: { seconds: 300, method: 'restore-point' },
-  });
+const report = (day: number, rto: number) => JSON.stringify(earlierReport(day, { rtoSeconds: rto }));
 
 const source = (over: Partial<Parameters<typeof fetchHistory>[0]> = {}) => ({
   apiUrl: fake.url,

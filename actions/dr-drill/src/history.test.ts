@@ -2,27 +2,17 @@ import { SummaryBuilder } from '@oaktree/action-kit';
 import { axisTop, chart, labels, RPO_CHART, RTO_CHART, unitFor } from './history-chart.js';
 import { historyView, median, pointOf, regressions, series, type HistoryPoint } from './history.js';
 import { historySection } from './report.js';
+import { earlierReport } from '../../../test/fixtures/dr-drill/reports.js';
 
-/** An earlier report as the drill writes it (the fields history reads). */
-function report(day: number, over: Record<string, unknown> = {}) {
-  const startedAt = `2026-11-${String(day).padStart(2, '0')}T04:47:00.000Z`;
-  return {
-    schema: 'oaktree.dr-drill/v1',
-    schemaVersion: 1,
-    drillId: `drill-202611${String(day).padStart(2, '0')}044700-71000${day}`,
+/** An earlier snapshot-restore into us-west-2 (the fields history reads). */
+const report = (day: number, over: Record<string, unknown> = {}) =>
+  earlierReport(day, {
     scenario: 'snapshot-restore',
-    source: { kind: 'instance', id: 'orders-db', region: 'us-east-1' },
     drRegion: 'us-west-2',
-    startedAt,
-    outcome: 'passed',
-    passed: true,
     objectives: { rtoSeconds: 2700, rpoSeconds: 93600 },
-    rtoSeconds: 600,
     rpo: { seconds: 40000, method: 'snapshot-age', upperBound: true, detail: '' },
-    run: 'https://github.com/o/r/actions/runs/1',
     ...over,
-  };
-}
+  });
 
 const point = (day: number, over: Record<string, unknown> = {}) => pointOf(report(day, over)) as HistoryPoint;
 const current = (day: number, over: Record<string, unknown> = {}) => ({ ...point(day, over), current: true });

@@ -9,6 +9,7 @@ import { motoUrl, runAction, useFaultProxy, useMoto } from '../../harness/index.
 import { startGitHubFake, type GitHubFake } from '../../emulators/github/server.js';
 import type { StoredArtifact } from '../../emulators/github/artifacts.js';
 import { createInstance } from '../../fixtures/dr-drill/seed.js';
+import { earlierReport } from '../../fixtures/dr-drill/reports.js';
 
 useMoto();
 const proxy = useFaultProxy(() => motoUrl());
@@ -39,23 +40,9 @@ function earlier(day: number, rtoSeconds: number, over: Record<string, unknown> 
     runId: 7000000000 + day,
     createdAt: `2026-11-${d}T05:00:00Z`,
     files: {
-      'dr-drill-report.json': JSON.stringify({
-        schema: 'oaktree.dr-drill/v1',
-        schemaVersion: 1,
-        drillId: `drill-202611${d}044700-70000000${d}`,
-        scenario: 'pitr-restore',
-        source: { kind: 'instance', id: 'orders-db', region: 'us-east-1' },
-        drRegion: 'us-east-1',
-        startedAt: `2026-11-${d}T04:47:00.000Z`,
-        finishedAt: `2026-11-${d}T04:58:00.000Z`,
-        outcome: 'passed',
-        passed: true,
-        reasons: [],
-        objectives: { rtoSeconds: 30, rpoSeconds: 3600 },
-        rtoSeconds,
-        rpo: { seconds: 240, method: 'restore-point', upperBound: true, detail: '' },
-        ...over,
-      }),
+      'dr-drill-report.json': JSON.stringify(
+        earlierReport(day, { objectives: { rtoSeconds: 30, rpoSeconds: 3600 }, rtoSeconds, ...over }),
+      ),
     },
   };
 }

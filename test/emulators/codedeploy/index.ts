@@ -3,7 +3,7 @@
  * 127.0.0.1, lifecycle progress on a scaled clock, scenarios chosen by the test. See README.md.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveOnLoopback } from '../../harness/loopback.js';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from './errors.js';
 import { CodeDeployModel } from './model.js';
@@ -169,34 +169,13 @@ export async function startCodeDeployEmulator(
       }
     })();
   });
-  server.keepAliveTimeout = 2000;
-  server.on('connection', (socket) => socket.unref());
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
+  const { url, stop } = await serveOnLoopback(server, {
+    lifetimeMs: opts.maxLifetimeMs,
+    onStop: () => model.dispose(),
   });
-  server.unref();
-  const port = (server.address() as AddressInfo).port;
-
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopped ??= new Promise<void>((resolve) => {
-      clearTimeout(lifetime);
-      model.dispose();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-    return stopped;
-  };
-  const lifetime = setTimeout(() => void stop(), opts.maxLifetimeMs ?? 30 * 60_000);
-  lifetime.unref();
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     calls,
     setScenario: (scenario, group) => model.setScenario(scenario, group),
     reset: () => {

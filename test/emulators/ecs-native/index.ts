@@ -5,7 +5,7 @@
  * forwards everything else to moto. See README.md.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveOnLoopback } from '../../harness/loopback.js';
 import { randomUUID } from 'node:crypto';
 import { ApiError, fail } from '../codedeploy/errors.js';
 import {
@@ -408,33 +408,10 @@ export async function startEcsNativeEmulator(opts: EcsNativeEmulatorOptions): Pr
       }
     })();
   });
-  server.keepAliveTimeout = 2000;
-  server.on('connection', (socket) => socket.unref());
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  server.unref();
-  const port = (server.address() as AddressInfo).port;
-
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopped ??= new Promise<void>((resolve) => {
-      clearTimeout(lifetime);
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-    return stopped;
-  };
-  const lifetime = setTimeout(() => void stop(), opts.maxLifetimeMs ?? 30 * 60_000);
-  lifetime.unref();
+  const { url, stop } = await serveOnLoopback(server, { lifetimeMs: opts.maxLifetimeMs });
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     calls,
     setScenario: (scenario, service) => model.setScenario(scenario, service),
     setTaskScenario: (scenario) => tasks.setScenario(scenario),

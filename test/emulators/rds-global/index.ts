@@ -5,7 +5,7 @@
  * came. See README.md.
  */
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { serveOnLoopback } from '../../harness/loopback.js';
 import { randomUUID } from 'node:crypto';
 import { describeRequest } from '../../harness/faults.js';
 import { errorReply } from '../../harness/fault-shapes.js';
@@ -229,7 +229,6 @@ export async function startRdsGlobalEmulator(opts: RdsGlobalEmulatorOptions): Pr
   const model = new GlobalDatabases({ pendingMs: opts.pendingMs ?? 500, switchMs: opts.switchMs ?? 2500 });
   const calls: EmulatorCall[] = [];
   const moves: GlobalMove[] = [];
-  const sockets = new Set<Socket>();
 
   const move = async (res: ServerResponse, call: EmulatorCall) => {
     const p = call.params;
@@ -331,35 +330,10 @@ export async function startRdsGlobalEmulator(opts: RdsGlobalEmulatorOptions): Pr
       }
     })();
   });
-  server.keepAliveTimeout = 2000;
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.unref();
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  server.unref();
-
-  let stopped: Promise<void> | undefined;
-  const stop = () => {
-    stopped ??= new Promise<void>((resolve) => {
-      clearTimeout(lifetime);
-      server.close(() => resolve());
-      for (const s of sockets) s.destroy();
-    });
-    return stopped;
-  };
-  const lifetime = setTimeout(() => void stop(), opts.maxLifetimeMs ?? 30 * 60_000);
-  lifetime.unref();
+  const { url, stop } = await serveOnLoopback(server, { lifetimeMs: opts.maxLifetimeMs });
 
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     calls,
     moves,
     reset() {
