@@ -9,8 +9,8 @@
  * `CreateDeployment`, `POST /repos/o/r/check-runs`), a predicate on the request, the index of the
  * matching call, and a time window measured from the rule's first matching call.
  */
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import { serveOnLoopback } from './loopback.js';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { forward as forwardTo, readBody, serveOnLoopback, type Forwarded } from './loopback.js';
 import { randomUUID } from 'node:crypto';
 import { errorReply, type Protocol } from './fault-shapes.js';
 
@@ -94,24 +94,6 @@ interface LiveRule {
   firstAt?: number;
   tokens?: number;
   refilledAt?: number;
-}
-
-const MAX_BODY = 16 * 1024 * 1024;
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        req.destroy();
-        reject(new Error('request body too large for the fault proxy'));
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** What the request is: service, operation, region and protocol, read like AWS's front door reads it. */
@@ -213,33 +195,13 @@ export async function startFaultProxy(opts: { target: string; maxLifetimeMs?: nu
   const calls: ProxyCall[] = [];
   let rules: LiveRule[] = [];
 
-  const forward = (
-    req: IncomingMessage,
-    body: Buffer,
-  ): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> =>
-    new Promise((resolve, reject) => {
-      const out = request(
-        {
-          host: target.hostname.replace(/^\[|\]$/g, ''),
-          port: target.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, 'content-length': String(body.length), connection: 'close' },
-          timeout: 120_000,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
-          );
-          res.on('error', reject);
-        },
-      );
-      out.on('timeout', () => out.destroy(new Error('backend timed out')));
-      out.on('error', reject);
-      out.end(body);
-    });
+  const forward = (req: IncomingMessage, body: Buffer): Promise<Forwarded> =>
+    forwardTo(
+      target,
+      { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers },
+      body,
+      120_000,
+    );
 
   const reply = (
     res: ServerResponse,

@@ -2,10 +2,10 @@
  * A CodeDeploy emulator for the ECS blue/green end-to-end tests: AWS JSON 1.1 over node:http on
  * 127.0.0.1, lifecycle progress on a scaled clock, scenarios chosen by the test. See README.md.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { serveOnLoopback } from '../../harness/loopback.js';
 import { randomUUID } from 'node:crypto';
-import { ApiError } from './errors.js';
+import { ApiError, readText } from './errors.js';
 import { CodeDeployModel } from './model.js';
 
 export type LifecycleEventName =
@@ -86,24 +86,6 @@ function sendError(res: ServerResponse, err: ApiError): void {
   send(res, err.status, { __type: err.type, message: err.message }, { 'x-amzn-errortype': err.type });
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new ApiError('SerializationException', 'Request body too large.', 413));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 /**
  * Like a regional endpoint: the request must be SigV4-signed (any keys) for this region and for
  * codedeploy. The signature itself is not verified.
@@ -144,7 +126,7 @@ export async function startCodeDeployEmulator(
         if (req.method !== 'POST')
           throw new ApiError('UnknownOperationException', 'Only POST is supported.', 404);
         const target = String(req.headers['x-amz-target'] ?? '');
-        const body = await readBody(req);
+        const body = await readText(req, MAX_BODY);
         if (!target.startsWith(TARGET_PREFIX)) {
           throw new ApiError('UnknownOperationException', `Unknown X-Amz-Target '${target}'.`);
         }

@@ -4,10 +4,10 @@
  * with deployment controller ECS and strategy BLUE_GREEN/LINEAR/CANARY on a scaled clock, and
  * forwards everything else to moto. See README.md.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { serveOnLoopback } from '../../harness/loopback.js';
 import { randomUUID } from 'node:crypto';
-import { ApiError, fail } from '../codedeploy/errors.js';
+import { ApiError, fail, readText } from '../codedeploy/errors.js';
 import {
   checkLoadBalancers,
   isNativeStrategy,
@@ -93,24 +93,6 @@ function send(
 function sendError(res: ServerResponse, err: ApiError): void {
   const body = JSON.stringify({ __type: err.type, message: err.message });
   send(res, err.status, body, 'application/x-amz-json-1.1', { 'x-amzn-errortype': err.type });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new ApiError('SerializationException', 'Request body too large.', 413));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** Like a regional endpoint: SigV4 (any keys, signature not verified) scoped to this region and ecs. */
@@ -361,7 +343,7 @@ export async function startEcsNativeEmulator(opts: EcsNativeEmulatorOptions): Pr
         if (req.method !== 'POST')
           throw new ApiError('UnknownOperationException', 'Only POST is supported.', 404);
         const target = String(req.headers['x-amz-target'] ?? '');
-        const body = await readBody(req);
+        const body = await readText(req, MAX_BODY);
         if (!target.startsWith(TARGET_PREFIX))
           throw new ApiError('UnknownOperationException', `Unknown X-Amz-Target '${target}'.`);
         const operation = target.slice(TARGET_PREFIX.length);

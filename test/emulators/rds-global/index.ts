@@ -4,8 +4,8 @@
  * where the writer is and the move in flight. Every other call, of any service, goes to moto as it
  * came. See README.md.
  */
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import { serveOnLoopback } from '../../harness/loopback.js';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { forward as forwardTo, readBody, serveOnLoopback } from '../../harness/loopback.js';
 import { randomUUID } from 'node:crypto';
 import { describeRequest } from '../../harness/faults.js';
 import { errorReply } from '../../harness/fault-shapes.js';
@@ -71,23 +71,6 @@ export interface RdsGlobalEmulator {
 
 const XMLNS = 'http://rds.amazonaws.com/doc/2014-10-31/';
 const TIMEOUT_MS = 30_000;
-const MAX_BODY = 16 * 1024 * 1024;
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        req.destroy();
-        reject(new Error('request body too large'));
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 interface Answer {
   status: number;
@@ -101,30 +84,8 @@ function forward(
   path: string,
   headers: IncomingMessage['headers'],
   body: Buffer,
-) {
-  return new Promise<Answer>((resolve, reject) => {
-    const out = request(
-      {
-        host: target.hostname.replace(/^\[|\]$/g, ''),
-        port: target.port,
-        method,
-        path,
-        headers: { ...headers, 'content-length': String(body.length), connection: 'close' },
-        timeout: TIMEOUT_MS,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
-        res.on('error', reject);
-      },
-    );
-    out.on('timeout', () => out.destroy(new Error('moto did not answer in time')));
-    out.on('error', reject);
-    out.end(body);
-  });
+): Promise<Answer> {
+  return forwardTo(target, { method, path, headers }, body, TIMEOUT_MS);
 }
 
 /** moto's own DescribeGlobalClusters in `region` (it reads the region from the signature's scope). */
