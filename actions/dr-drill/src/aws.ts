@@ -1,8 +1,10 @@
 import {
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
+  DescribeGlobalClustersCommand,
   type DBCluster,
   type DBInstance,
+  type GlobalCluster,
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { isNotFound } from '@oaktree/aws';
@@ -71,4 +73,17 @@ export async function listClusters(rds: Rds): Promise<DBCluster[]> {
 
 export function endpointOf(i: DBInstance | undefined): { host: string; port: number } | undefined {
   return i?.Endpoint?.Address ? { host: i.Endpoint.Address, port: i.Endpoint.Port ?? 5432 } : undefined;
+}
+
+/** A cluster's writer endpoint; `port` when RDS names none. */
+export function clusterEndpointOf(
+  c: DBCluster | undefined,
+  port = 5432,
+): { host: string; port: number } | undefined {
+  return c?.Endpoint ? { host: c.Endpoint, port: c.Port ?? port } : undefined;
+}
+
+export async function describeGlobal(rds: Rds, id: string): Promise<GlobalCluster | undefined> {
+  return (await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id })))
+    .GlobalClusters?.[0];
 }

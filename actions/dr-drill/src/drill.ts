@@ -6,7 +6,7 @@ import { probeError, type Endpoint } from './health.js';
 import type { DrillConfig } from './inputs.js';
 import { fillEndpoint } from './probes.js';
 import { checkSqlConnection, sourceConnection } from './preflight.js';
-import { preflight } from './scenarios.js';
+import { scenarioFor } from './scenarios.js';
 import type { CreatedResource, DrillState } from './state.js';
 import { InFlight } from './inflight.js';
 import { drillTags, makeDrillId } from './tags.js';
@@ -86,7 +86,8 @@ const secs = (ms: number | undefined) => (ms === undefined ? undefined : Math.ro
 export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillHooks): Promise<DrillReport> {
   const { log } = deps;
   // 1. Everything checkable without changing anything.
-  const plan = await preflight(cfg, deps);
+  const scenario = scenarioFor(cfg);
+  const plan = await scenario.preflight(cfg, deps);
   const sourceSql = sourceConnection(cfg, plan.sourceEndpoint);
   if (cfg.heartbeatTable && !sourceSql)
     throw new ConfigurationError(
@@ -200,7 +201,7 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
     );
   };
   try {
-    if (!plan.placesMarker) await writeMarker();
+    if (!scenario.placesMarker) await writeMarker();
     // 5. The scenario itself.
     const ctx: DrillContext = {
       cfg,
@@ -231,7 +232,7 @@ export async function runDrill(cfg: DrillConfig, deps: EngineDeps, hooks: DrillH
         }
       },
     };
-    await plan.run(ctx);
+    await scenario.recover(ctx, plan.found);
   } catch (err) {
     error = err;
   }

@@ -7,7 +7,7 @@ import type { DrillReport } from './drill.js';
 import { rdsFactory } from './execute.js';
 import { isInvalidState } from './once.js';
 import type { DrillState } from './state.js';
-import { describeGlobal } from './switchover.js';
+import { describeGlobal } from './aws.js';
 
 export interface PostDeps {
   rds: ReturnType<typeof rdsFactory>;
