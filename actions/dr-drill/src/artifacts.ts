@@ -10,9 +10,11 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Limiter } from '@oaktree/action-kit';
+import { Limiter, log } from '@oaktree/action-kit';
 import { GitHubClient, splitRepo, type GitHubOptions } from '@oaktree/github';
-import { pointOf, type HistoryPoint } from './history.js';
+import type { DrillReport } from './drill.js';
+import { historyView, pointOf, type HistoryPoint, type HistoryView } from './history.js';
+import type { HistoryConfig, RunContext } from './inputs.js';
 
 /** An artifact as the list endpoint describes it (the fields read here). */
 export interface ArtifactEntry {
@@ -188,4 +190,38 @@ export async function fetchHistory(
     rmSync(root, { recursive: true, force: true });
   }
   return { points, skipped };
+}
+
+/** The earlier drills from the workflow's artifacts; what went wrong is a warning, never a failure. */
+export async function readHistory(
+  h: HistoryConfig,
+  run: RunContext,
+  report: DrillReport,
+): Promise<HistoryView> {
+  log.startGroup(`history: earlier reports uploaded as ${h.artifact}`);
+  const fetched = await fetchHistory({
+    ...h,
+    repository: run.repository,
+    runId: run.runId,
+    onWait: (l) => log.info(l),
+  });
+  for (const s of fetched.skipped) log.info(`  passed over ${s}`);
+  log.endGroup();
+  const view = historyView(report, h, fetched);
+  const earlier = view.points.length - 1;
+  if (view.unavailable) log.warning(`no drill history: ${view.unavailable}`);
+  else
+    log.info(
+      earlier
+        ? `history: compared with ${earlier} earlier drill(s) of ${report.scenario} for ${report.source.id}`
+        : `history: no earlier drill of ${report.scenario} for ${report.source.id} under ${h.artifact}; the chart starts with this one`,
+    );
+  for (const r of view.regressions) log.warning(r);
+  report.history = {
+    artifact: h.artifact,
+    earlierDrills: earlier,
+    regressions: view.regressions,
+    unavailable: view.unavailable,
+  };
+  return view;
 }

@@ -1,13 +1,28 @@
 import {
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
+  DescribeGlobalClustersCommand,
   type DBCluster,
   type DBInstance,
-  type RDSClient,
+  type GlobalCluster,
+  RDSClient,
 } from '@aws-sdk/client-rds';
-import { isNotFound } from '@oaktree/aws';
+import { createClient, isNotFound } from '@oaktree/aws';
 
 export type Rds = Pick<RDSClient, 'send'>;
+
+/** One RDS client per region, made on first use (main and post each have their own). */
+export function rdsFactory(action = 'dr-drill'): (region: string) => Rds {
+  const clients = new Map<string, Rds>();
+  return (region) => {
+    let c = clients.get(region);
+    if (!c) {
+      c = createClient(RDSClient, { region, action });
+      clients.set(region, c);
+    }
+    return c;
+  };
+}
 
 export function httpStatus(err: unknown): number | undefined {
   return (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
@@ -71,4 +86,17 @@ export async function listClusters(rds: Rds): Promise<DBCluster[]> {
 
 export function endpointOf(i: DBInstance | undefined): { host: string; port: number } | undefined {
   return i?.Endpoint?.Address ? { host: i.Endpoint.Address, port: i.Endpoint.Port ?? 5432 } : undefined;
+}
+
+/** A cluster's writer endpoint; `port` when RDS names none. */
+export function clusterEndpointOf(
+  c: DBCluster | undefined,
+  port = 5432,
+): { host: string; port: number } | undefined {
+  return c?.Endpoint ? { host: c.Endpoint, port: c.Port ?? port } : undefined;
+}
+
+export async function describeGlobal(rds: Rds, id: string): Promise<GlobalCluster | undefined> {
+  return (await rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: id })))
+    .GlobalClusters?.[0];
 }

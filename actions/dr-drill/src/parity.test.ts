@@ -4,7 +4,7 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { parity } from './scenarios.js';
+import { parity } from './scenarios/shared.js';
 import { config } from './testing.js';
 
 const dr = new RDSClient({ region: 'us-west-2' });

@@ -4,10 +4,9 @@ import { PollTimeoutError, explainAwsError, poll, sleep } from '@oaktree/aws';
 import { SwitchoverGlobalClusterCommand } from '@aws-sdk/client-rds';
 import { cleanupDrill, drillTargets } from './cleanup.js';
 import type { DrillReport } from './drill.js';
-import { rdsFactory } from './execute.js';
 import { isInvalidState } from './once.js';
 import type { DrillState } from './state.js';
-import { describeGlobal } from './switchover.js';
+import { describeGlobal, rdsFactory } from './aws.js';
 
 export interface PostDeps {
   rds: ReturnType<typeof rdsFactory>;

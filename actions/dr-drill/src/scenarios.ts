@@ -1,40 +1,31 @@
-import type { DrillContext, EngineDeps } from './engine.js';
-import type { Endpoint } from './health.js';
-import type { DrillConfig } from './inputs.js';
-import { failoverPlan } from './scenarios/cluster-failover.js';
-import { pitrPlan } from './scenarios/pitr-restore.js';
-import { replicaPlan } from './scenarios/replica-promote.js';
-import { loadSourceCluster } from './scenarios/shared.js';
-import { snapshotPlan } from './scenarios/snapshot-restore.js';
-import { switchoverPlan } from './switchover.js';
+import { ConfigurationError } from '@oaktree/action-kit';
+import type { DrillConfig, Scenario as ScenarioName } from './inputs.js';
+import { clusterFailover } from './scenarios/cluster-failover.js';
+import { globalSwitchover } from './scenarios/global-switchover.js';
+import { pitrRestore } from './scenarios/pitr-restore.js';
+import { replicaPromote } from './scenarios/replica-promote.js';
+import type { Scenario } from './scenarios/scenario.js';
+import { snapshotRestore } from './scenarios/snapshot-restore.js';
 
-export { parity } from './scenarios/shared.js';
-export { pickReplicatedBackup } from './scenarios/pitr-restore.js';
-export { isPromoted, isReplicating } from './scenarios/replica-promote.js';
-export { writerOf } from './scenarios/cluster-failover.js';
+export type { Checked, Scenario } from './scenarios/scenario.js';
 
-/** A checked, ready-to-run scenario. Building it only reads; running it creates or moves things. */
-export interface Plan {
-  /** One line saying what will happen. */
-  summary: string;
-  /** The source's endpoint, for the heartbeat write. */
-  sourceEndpoint?: Endpoint;
-  /** The scenario writes the heartbeat marker itself (ctx.writeMarker), just before its move. */
-  placesMarker?: boolean;
-  run(ctx: DrillContext): Promise<void>;
-}
+/** Every scenario by its name: a new scenario is one module under scenarios/ and one line here. */
+export const SCENARIO_REGISTRY: Record<ScenarioName, Scenario> = {
+  'pitr-restore': pitrRestore,
+  'snapshot-restore': snapshotRestore,
+  'replica-promote': replicaPromote,
+  'cluster-failover': clusterFailover,
+  'global-switchover': globalSwitchover,
+};
 
-export async function preflight(cfg: DrillConfig, deps: EngineDeps): Promise<Plan> {
-  switch (cfg.scenario) {
-    case 'pitr-restore':
-      return pitrPlan(cfg, deps);
-    case 'snapshot-restore':
-      return snapshotPlan(cfg, deps);
-    case 'replica-promote':
-      return replicaPlan(cfg, deps);
-    case 'cluster-failover':
-      return failoverPlan(cfg, deps);
-    case 'global-switchover':
-      return switchoverPlan(cfg, deps, await loadSourceCluster(cfg, deps.rds(cfg.sourceRegion)));
-  }
+/** The scenario the inputs name, for the kind of source they name. */
+export function scenarioFor(cfg: DrillConfig): Scenario {
+  const s = SCENARIO_REGISTRY[cfg.scenario];
+  // inputs.ts checks the same before the drill; this keeps a scenario from ever seeing a wrong source.
+  if (!s.sources.includes(cfg.source.kind))
+    throw new ConfigurationError(
+      `scenario ${s.name} needs ${s.sources.map((k) => `source-db-${k}`).join(' or ')}`,
+      `source-db-${cfg.source.kind}`,
+    );
+  return s;
 }

@@ -15,7 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { runDrill } from './drill.js';
 import { postCleanup } from './post-cleanup.js';
 import type { DrillState } from './state.js';
-import { movingTo } from './switchover.js';
+import { movingTo } from './scenarios/global-switchover.js';
 import { config, engineDeps, fakeClock, quietLog } from './testing.js';
 
 const ACCOUNT = '123456789012';

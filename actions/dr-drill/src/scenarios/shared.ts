@@ -7,8 +7,12 @@ import {
 import { ConfigurationError } from '@oaktree/action-kit';
 import { isNotFound } from '@oaktree/aws';
 import { describeCluster, describeInstance, endpointOf, mustDescribeInstance, type Rds } from '../aws.js';
-import { type DrillContext, type Observation } from '../engine.js';
+import { enter, recoverLeg, type DrillContext, type LegOptions, type Observation } from '../engine.js';
+import type { Endpoint } from '../health.js';
 import type { DrillConfig } from '../inputs.js';
+import { createOnce } from '../once.js';
+import { resourceId } from '../tags.js';
+import { Timeline, type RpoFigure } from '../timeline.js';
 
 export async function loadSourceInstance(cfg: DrillConfig, rds: Rds): Promise<DBInstance> {
   const i = await describeInstance(rds, cfg.source.id);
@@ -22,17 +26,6 @@ export async function loadSourceInstance(cfg: DrillConfig, rds: Rds): Promise<DB
       `input "source-db-instance" is "${cfg.source.id}": it belongs to cluster ${i.DBClusterIdentifier}; set source-db-cluster instead`,
       'source-db-instance',
     );
-  if (
-    i.ReadReplicaSourceDBInstanceIdentifier &&
-    cfg.scenario === 'replica-promote' &&
-    !i.ReadReplicaSourceDBInstanceIdentifier.endsWith(`:${cfg.source.id}`)
-  ) {
-    // A replica as the source of replica-promote would chain replicas; RDS allows it only for some engines.
-    throw new ConfigurationError(
-      `input "source-db-instance" is "${cfg.source.id}": it is itself a read replica of ${i.ReadReplicaSourceDBInstanceIdentifier}; name the primary`,
-      'source-db-instance',
-    );
-  }
   return i;
 }
 
@@ -158,4 +151,64 @@ export function noteParity(ctx: DrillContext, p: Parity): void {
     ctx.deps.log.warning(n);
     ctx.result.notes.push(n);
   }
+}
+
+/**
+ * The tail every recovery shares: wait until RDS says ready and the health check passes (the end of
+ * the RTO), record the endpoint, let the scenario add what it measures once the wait is over
+ * (`afterwards`, not part of the RTO), then read the heartbeat on the recovered copy.
+ */
+export async function waitUntilRecovered(
+  ctx: DrillContext,
+  leg: Timeline,
+  opts: LegOptions,
+  afterwards?: (endpoint: Endpoint) => Promise<void>,
+): Promise<Endpoint> {
+  enter(ctx, 'waiting-for-recovery');
+  const ep = await recoverLeg(ctx, leg, opts);
+  ctx.result.endpoint = ep;
+  await afterwards?.(ep);
+  await recovered(ctx, ep);
+  return ep;
+}
+
+/** The recovered copy answered: read the heartbeat there. */
+export async function recovered(ctx: DrillContext, ep: Endpoint): Promise<void> {
+  enter(ctx, 'recovered');
+  await ctx.onRecovered(ep);
+}
+
+/**
+ * pitr-restore and snapshot-restore of an instance: one new instance in the DR region, timed from the
+ * restore call until the copy answers. `rpo` gets the moment the restore starts; `restore` sends the
+ * call for the new instance's id and returns its ARN.
+ */
+export async function restoreInstance(
+  ctx: DrillContext,
+  o: { dr: Rds; rpo: (startedAt: number) => RpoFigure; restore: (id: string) => Promise<string | undefined> },
+): Promise<void> {
+  const { cfg } = ctx;
+  const id = resourceId(ctx.drillId, 'restore');
+  const leg = new Timeline('restore');
+  ctx.result.legs.push(leg);
+  ctx.result.recoveredRegion = cfg.drRegion;
+  enter(ctx, 'restoring');
+  const t0 = ctx.deps.now();
+  leg.begin(t0);
+  ctx.result.rpoBound = o.rpo(t0);
+  await createOnce(ctx, {
+    kind: 'instance',
+    id,
+    region: cfg.drRegion,
+    role: 'restore',
+    rds: o.dr,
+    call: () => o.restore(id),
+  });
+  leg.mark('api-accepted', ctx.deps.now());
+  await waitUntilRecovered(ctx, leg, {
+    what: `instance ${id}`,
+    describe: observeInstance(o.dr, id),
+    gate: 'endpoint',
+    pollMs: cfg.pollIntervalMs,
+  });
 }
