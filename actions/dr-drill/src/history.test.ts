@@ -1,7 +1,7 @@
 import { SummaryBuilder } from '@oaktree/action-kit';
 import { axisTop, chart, labels, RPO_CHART, RTO_CHART, unitFor } from './history-chart.js';
 import { historyView, median, pointOf, regressions, series, type HistoryPoint } from './history.js';
-import { historySection } from './report.js';
+import { fmtUpTo, historySection } from './report.js';
 import { earlierReport } from '../../../test/fixtures/dr-drill/reports.js';
 
 /** An earlier snapshot-restore into us-west-2 (the fields history reads). */
@@ -142,4 +142,14 @@ test('the summary section: charts, regressions, the drills table, and a clear li
     ),
   );
   expect(none.toString()).toContain('No history: listing failed (403)');
+});
+
+test('an upper bound in the summary is never rounded down', () => {
+  expect([fmtUpTo(1.25), fmtUpTo(0.0031), fmtUpTo(59.999), fmtUpTo(90.2), fmtUpTo(3600.4)]).toEqual([
+    '1.25s',
+    '0.01s',
+    '60s',
+    '1m31s',
+    '1h01m',
+  ]);
 });

@@ -18,6 +18,11 @@ export const RPO_METHOD_TEXT: Record<RpoMethod, string | undefined> = {
 };
 
 const fmt = (s: number | undefined) => (s === undefined ? 'not measured' : formatDuration(s * 1000));
+/** An upper bound ("up to"): never rounded down, so under a minute to the hundredth of a second. */
+export const fmtUpTo = (s: number) =>
+  s < 60
+    ? `${Math.ceil(s * 100) / 100}s`
+    : formatDuration((s < 3600 ? Math.ceil(s) : Math.ceil(s / 60) * 60) * 1000);
 
 /** The one-line history record: grep the logs of the nightly runs for it to chart RTO/RPO over time. */
 export function historyRecord(r: DrillReport): Record<string, unknown> {
@@ -125,7 +130,7 @@ export function summary(r: DrillReport, history?: HistoryView): SummaryBuilder {
   if (r.rpo.detail) s.paragraph(`RPO (${r.rpo.method}): ${r.rpo.detail}.`);
   if (r.rpo.unplannedFailoverSeconds !== undefined)
     s.paragraph(
-      `An unplanned failover at that moment would have lost up to ${fmt(r.rpo.unplannedFailoverSeconds)} (AuroraGlobalDBRPOLag).`,
+      `An unplanned failover at that moment would have lost up to ${fmtUpTo(r.rpo.unplannedFailoverSeconds)} (AuroraGlobalDBRPOLag).`,
     );
   if (history) historySection(s, history);
   for (const leg of r.legs) {

@@ -125,7 +125,7 @@ test('global-switchover moves the writer to the DR region and back: RPO 0 by des
     'an unplanned FailoverGlobalCluster would have lost up to 1.25s (maximum AuroraGlobalDBRPOLag of ledger-dr over the last 5 minutes)',
   );
   expect(r.summary).toMatch(
-    /An unplanned failover at that moment would have lost up to 1(\.\d+)?s \(AuroraGlobalDBRPOLag\)/,
+    /An unplanned failover at that moment would have lost up to 1\.25s \(AuroraGlobalDBRPOLag\)/,
   );
   expect(rep.notes.join(' ')).not.toContain('unplanned-failover loss unknown');
 
