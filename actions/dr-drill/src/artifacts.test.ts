@@ -122,3 +122,23 @@ test('choose: newest first, at most `length`, oversized ones refused', () => {
   expect(r.chosen.map((x) => x.id)).toEqual([4, 2]);
   expect(r.skipped).toEqual(['artifact 3 (run 103): 50000000 bytes, too large for a drill report']);
 });
+
+test('downloads not started within the time budget are passed over, not waited for', async () => {
+  startFake({
+    artifacts: [10, 11, 12, 13, 14, 15].map((d) => ({
+      name: 'dr-drill-report',
+      runId: 100 + d,
+      files: { 'r.json': report(d, 300) },
+    })),
+  });
+  // Four downloads at a time; the first four take the whole budget, the last two never start.
+  const started: number[] = [];
+  const got = await fetchHistory({ ...source(), budgetMs: 50 }, async (a) => {
+    started.push(a.runId);
+    await new Promise((r) => setTimeout(r, 100));
+  });
+  expect(started).toHaveLength(4);
+  expect(
+    got.skipped.filter((x) => x.endsWith(": not read, the history's time budget was used up")),
+  ).toHaveLength(2);
+});

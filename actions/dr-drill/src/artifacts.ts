@@ -7,7 +7,7 @@
  * base repository too, with any name), never this run's own, never an expired or oversized one.
  * History is a view, not the drill: every failure here is a note, never a failed step.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Limiter, log } from '@oaktree/action-kit';
@@ -28,6 +28,8 @@ export interface ArtifactEntry {
 
 /** A report is a few kilobytes; an artifact far larger is not one of ours. */
 export const MAX_ARTIFACT_BYTES = 1_048_576;
+/** History is a view: downloads not started within this budget are passed over. */
+export const HISTORY_BUDGET_MS = 120_000;
 
 export interface HistorySource {
   apiUrl: string;
@@ -40,6 +42,8 @@ export interface HistorySource {
   artifact: string;
   /** How many earlier drills to read. */
   length: number;
+  /** Downloads not started within this many ms are passed over (default HISTORY_BUDGET_MS). */
+  budgetMs?: number;
   onWait?: (line: string) => void;
 }
 
@@ -165,6 +169,7 @@ export async function fetchHistory(
   const root = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'dr-drill-history-'));
   const limiter = new Limiter(4);
   const points: HistoryPoint[] = [];
+  const deadline = Date.now() + (src.budgetMs ?? HISTORY_BUDGET_MS);
   try {
     await Promise.all(
       chosen.map((a) =>
@@ -172,6 +177,10 @@ export async function fetchHistory(
           const runId = a.workflow_run!.id!;
           const what = `artifact ${a.id} (run ${runId})`;
           const dir = join(root, String(a.id));
+          if (Date.now() > deadline) {
+            skipped.push(`${what}: not read, the history's time budget was used up`);
+            return;
+          }
           try {
             await download({ id: a.id, runId, dir, token: src.token, repository: src.repository });
           } catch (err) {
@@ -179,7 +188,13 @@ export async function fetchHistory(
             return;
           }
           const runUrl = `${src.serverUrl.replace(/\/$/, '')}/${src.repository}/actions/runs/${runId}`;
-          const found = reportsIn(dir, runUrl);
+          let found: ReturnType<typeof reportsIn>;
+          try {
+            found = existsSync(dir) ? reportsIn(dir, runUrl) : { points: [], problems: [] };
+          } catch (err) {
+            skipped.push(`${what}: could not be read: ${(err as Error).message}`);
+            return;
+          }
           points.push(...found.points);
           for (const p of found.problems) skipped.push(`${what}: ${p}`);
           if (!found.points.length && !found.problems.length) skipped.push(`${what}: holds no .json report`);
@@ -197,16 +212,29 @@ export async function readHistory(
   h: HistoryConfig,
   run: RunContext,
   report: DrillReport,
-): Promise<HistoryView> {
+): Promise<HistoryView | undefined> {
+  try {
+    return await readAndJudge(h, run, report);
+  } catch (err) {
+    log.warning(`no drill history: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+async function readAndJudge(h: HistoryConfig, run: RunContext, report: DrillReport): Promise<HistoryView> {
   log.startGroup(`history: earlier reports uploaded as ${h.artifact}`);
-  const fetched = await fetchHistory({
-    ...h,
-    repository: run.repository,
-    runId: run.runId,
-    onWait: (l) => log.info(l),
-  });
-  for (const s of fetched.skipped) log.info(`  passed over ${s}`);
-  log.endGroup();
+  let fetched: Awaited<ReturnType<typeof fetchHistory>>;
+  try {
+    fetched = await fetchHistory({
+      ...h,
+      repository: run.repository,
+      runId: run.runId,
+      onWait: (l) => log.info(l),
+    });
+    for (const s of fetched.skipped) log.info(`  passed over ${s}`);
+  } finally {
+    log.endGroup();
+  }
   const view = historyView(report, h, fetched);
   const earlier = view.points.length - 1;
   if (view.unavailable) log.warning(`no drill history: ${view.unavailable}`);
