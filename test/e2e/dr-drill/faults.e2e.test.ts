@@ -443,3 +443,39 @@ describe('a lost reply on a move: verified by a fresh describe, never repeated',
     );
   });
 });
+
+describe('a lost reply on a cleanup delete: the retry is refused as RDS does, the resource counts as deleted', () => {
+  test.each(['pitr', 'aurora'])('%s', async (key) => {
+    const s = scenarios[key]!;
+    await s.seed();
+    const deletes = key === 'aurora' ? ['DeleteDBInstance', 'DeleteDBCluster'] : ['DeleteDBInstance'];
+    for (const op of deletes) {
+      proxy().inject({
+        name: `lost-${op}`,
+        service: 'rds',
+        operation: op,
+        calls: [0],
+        fault: { kind: 'lose-reply' },
+      });
+      // RDS refuses to delete what it is already deleting.
+      proxy().inject(
+        op === 'DeleteDBInstance'
+          ? refuseSecond(op, 'InvalidDBInstanceState', 'Instance is already being deleted.')
+          : refuseSecond(
+              op,
+              'InvalidDBClusterStateFault',
+              'Cluster cannot be deleted, it is already being deleted.',
+            ),
+      );
+    }
+    const r = await run(s);
+    for (const op of deletes) {
+      expect(proxy().injected(`lost-${op}`)).toHaveLength(1);
+      expect(proxy().injected(`lost-${op}`)[0]!.backendStatus).toBe(200);
+    }
+    expect(proxy().injected('rds-refuses-repeat').length).toBeGreaterThanOrEqual(1);
+    await expectCleanRun(r, s, false);
+    expect(r.main.log).not.toMatch(/cleanup left/);
+    expect(r.post?.log).toContain('nothing left to clean up');
+  });
+});
