@@ -1,7 +1,7 @@
-import { errorMessage, formatDuration, OperationError } from '@oaktree/action-kit';
-import { awsErrorName, PollCancelledError, PollTimeoutError } from '@oaktree/aws';
+import { OperationError } from '@oaktree/action-kit';
+import { PollCancelledError, PollTimeoutError } from '@oaktree/aws';
 import type { Deps, Report } from './deploy.js';
-import { diagnoseService } from './diagnose.js';
+import { endUnfinished, showServiceDiagnosis } from './finish-shared.js';
 import { follow, type FollowDeps, type FollowResult } from './follow.js';
 import type { Config } from './inputs.js';
 import type { ProgressTracker } from './progress.js';
@@ -54,36 +54,18 @@ export async function followToEnd(
       followDeps,
     );
   } catch (err) {
-    report.events = tracker.last?.events ?? [];
-    if (tracker.last?.status) setStatus(tracker.last.status);
-    if (err instanceof PollCancelledError || err instanceof PollTimeoutError) {
-      const cancelled = err instanceof PollCancelledError;
-      report.outcome = cancelled ? 'cancelled' : 'timed-out';
-      const why = cancelled
-        ? `cancelled (${String(err.reason ?? 'signal')})`
-        : `timed out after ${formatDuration(err.waitedMs)} (timeout-minutes)`;
-      tracker.record(why);
-      let what: string;
-      if (config.onCancel === 'rollback') {
+    return endUnfinished(err, config, deps, report, {
+      tracker,
+      setStatus,
+      rollback: async () => {
         const outcome = await stopWithRollback(deps.codedeploy, target.deploymentId, seams);
-        what =
-          outcome === 'stopped'
-            ? `stopped deployment ${target.deploymentId} with rollback (on-cancel: rollback)`
-            : `deployment ${target.deploymentId} had already ended`;
         setStatus(outcome === 'stopped' ? 'Stopped' : report.status);
-      } else {
-        what = `left deployment ${target.deploymentId} running (on-cancel: leave): ${report.consoleUrl ?? ''}`;
-      }
-      tracker.record(what);
-      deps.inflight.settled();
-      report.error = `${why}: ${what}`;
-      throw new OperationError(report.error);
-    }
-    // A terminal AWS error (transient ones were retried until the timeout): main cannot see the
-    // deployment to its end; execute leaves it to the post step.
-    report.outcome = 'aws-error';
-    tracker.record(`stopped following: ${awsErrorName(err) || 'error'}: ${errorMessage(err)}`);
-    throw err;
+        return outcome === 'stopped'
+          ? `stopped deployment ${target.deploymentId} with rollback (on-cancel: rollback)`
+          : `deployment ${target.deploymentId} had already ended`;
+      },
+      left: `left deployment ${target.deploymentId} running (on-cancel: leave): ${report.consoleUrl ?? ''}`,
+    });
   }
   report.events = result.tracker.last?.events ?? [];
   report.smoke = result.smoke;
@@ -116,20 +98,7 @@ export async function followToEnd(
   report.reasons = reasons;
   for (const r of reasons) deps.log.info(r);
 
-  report.ecs = await diagnoseService(deps.ecs, config.cluster, config.service, createdAt, {
-    ...seams,
-    deadline: target.deadline,
-    log: deps.log.info,
-  });
-  if (report.ecs.events.length) {
-    deps.log.info(`last ECS service events of ${config.serviceName}:`);
-    for (const e of report.ecs.events) deps.log.info(`  ${e.at?.toISOString() ?? ''} ${e.message}`);
-  }
-  if (report.ecs.stoppedTasks.length) {
-    deps.log.info(`stopped tasks:`);
-    for (const t of report.ecs.stoppedTasks) deps.log.info(`  ${t.taskArn.split('/').pop()}: ${t.reason}`);
-  }
-  if (report.ecs.error) deps.log.info(report.ecs.error);
+  await showServiceDiagnosis(config, deps, report, createdAt, target.deadline);
 
   const rollbackId = result.info.rollbackInfo?.rollbackDeploymentId || undefined;
   if (rollbackId) {

@@ -1,8 +1,7 @@
 import type { ServiceDeployment } from '@aws-sdk/client-ecs';
-import { errorMessage, formatDuration, OperationError } from '@oaktree/action-kit';
-import { awsErrorName, PollCancelledError, PollTimeoutError } from '@oaktree/aws';
+import { OperationError } from '@oaktree/action-kit';
 import type { Deps, Report } from './deploy.js';
-import { diagnoseService } from './diagnose.js';
+import { endUnfinished, showServiceDiagnosis } from './finish-shared.js';
 import { followDepsOf } from './guard.js';
 import type { Config } from './inputs.js';
 import { followNative, shortDeployment, stopNative, type NativeFollowResult } from './native-follow.js';
@@ -52,36 +51,22 @@ export async function followNativeToEnd(
       { ...followDepsOf(deps), ecs: deps.ecs },
     );
   } catch (err) {
-    report.events = tracker.last?.events ?? [];
-    if (tracker.last?.status) setStatus(tracker.last.status);
-    if (err instanceof PollCancelledError || err instanceof PollTimeoutError) {
-      const cancelled = err instanceof PollCancelledError;
-      report.outcome = cancelled ? 'cancelled' : 'timed-out';
-      const why = cancelled
-        ? `cancelled (${String(err.reason ?? 'signal')})`
-        : `timed out after ${formatDuration(err.waitedMs)} (timeout-minutes)`;
-      tracker.record(why);
-      let what: string;
-      if (config.onCancel === 'rollback') {
+    return endUnfinished(err, config, deps, report, {
+      tracker,
+      setStatus,
+      rollback: async () => {
         const outcome = await stopNative(deps.ecs, target.arn, deps.log.info, {
           now: deps.now,
           sleep: deps.sleep,
           random: deps.random,
         });
-        what =
-          outcome === 'stopped'
-            ? `rolled back service deployment ${id} (StopServiceDeployment ROLLBACK; on-cancel: rollback)`
-            : `service deployment ${id} had already completed`;
         if (outcome === 'stopped') setStatus('ROLLBACK_REQUESTED');
-      } else what = `left service deployment ${id} running (on-cancel: leave): ${report.consoleUrl ?? ''}`;
-      tracker.record(what);
-      deps.inflight.settled();
-      report.error = `${why}: ${what}`;
-      throw new OperationError(report.error);
-    }
-    report.outcome = 'aws-error';
-    tracker.record(`stopped following: ${awsErrorName(err) || 'error'}: ${errorMessage(err)}`);
-    throw err;
+        return outcome === 'stopped'
+          ? `rolled back service deployment ${id} (StopServiceDeployment ROLLBACK; on-cancel: rollback)`
+          : `service deployment ${id} had already completed`;
+      },
+      left: `left service deployment ${id} running (on-cancel: leave): ${report.consoleUrl ?? ''}`,
+    });
   }
   report.events = result.tracker.last?.events ?? [];
   report.smoke = result.smoke;
@@ -111,22 +96,7 @@ export async function followNativeToEnd(
   for (const r of reasons) deps.log.info(r);
   if (result.status.startsWith('ROLLBACK')) report.rollbackStatus = result.status;
 
-  report.ecs = await diagnoseService(deps.ecs, config.cluster, config.service, createdAt, {
-    now: deps.now,
-    sleep: deps.sleep,
-    random: deps.random,
-    deadline: target.deadline,
-    log: deps.log.info,
-  });
-  if (report.ecs.events.length) {
-    deps.log.info(`last ECS service events of ${config.serviceName}:`);
-    for (const e of report.ecs.events) deps.log.info(`  ${e.at?.toISOString() ?? ''} ${e.message}`);
-  }
-  if (report.ecs.stoppedTasks.length) {
-    deps.log.info(`stopped tasks:`);
-    for (const t of report.ecs.stoppedTasks) deps.log.info(`  ${t.taskArn.split('/').pop()}: ${t.reason}`);
-  }
-  if (report.ecs.error) deps.log.info(report.ecs.error);
+  await showServiceDiagnosis(config, deps, report, createdAt, target.deadline);
 
   const first = reasons.length ? reasons.slice(0, 2).join('; ') : `status ${result.status}`;
   report.error =
