@@ -196,8 +196,7 @@ export async function recoverLeg(ctx: DrillContext, leg: Timeline, opts: LegOpti
         if (ready) leg.recovered(leg.phases.find((p) => p.name === (opts.readyPhase ?? 'available'))!.at);
       } else {
         try {
-          await probeOnce(spec, endpoint!, deps.prober, leg, deps.now, deps.mask);
-          leg.recovered(deps.now());
+          leg.recovered(await probeOnce(spec, endpoint!, deps.prober, leg, deps.now, deps.mask));
           deps.log.info(`  health check passed after ${formatDuration(leg.rtoMs!)}`);
         } catch (err) {
           const text = probeError(err, secrets);

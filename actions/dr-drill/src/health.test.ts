@@ -4,13 +4,13 @@ import { describeUrl, fillEndpoint, realProber, urlTarget } from './probes.js';
 import { scriptedProber } from './testing.js';
 import { Timeline } from './timeline.js';
 
-test('one probe marks DNS, TCP and SQL in order; the SQL URL is masked after filling', async () => {
+test('one probe marks DNS, TCP and SQL in order and passes at the last mark; the SQL URL is masked after filling', async () => {
   const t = new Timeline();
   t.begin(0);
   let now = 10;
   const masked: string[] = [];
   const prober = scriptedProber(() => true);
-  await probeOnce(
+  const passedAt = await probeOnce(
     {
       check: 'sql',
       sqlConnection: 'postgres://u:pw@{host}:{port}/app',
@@ -29,6 +29,9 @@ test('one probe marks DNS, TCP and SQL in order; the SQL URL is masked after fil
     ['tcp-accepts', 11],
     ['sql-ok', 12],
   ]);
+  // The RTO ends at the instant shown for the last phase, not at a later read of the clock.
+  expect(passedAt).toBe(12);
+  expect(now).toBe(13);
   expect(masked).toEqual(['postgres://u:pw@db.example:6543/app']);
 });
 

@@ -24,8 +24,8 @@ export async function probeOnce(
   timeline: Timeline,
   now: () => number,
   mask: (secret: string) => void,
-): Promise<void> {
-  if (spec.check === 'none') return;
+): Promise<number> {
+  if (spec.check === 'none') return now();
   let url: string | undefined;
   let target: Endpoint = endpoint;
   if (spec.check === 'sql') {
@@ -36,18 +36,21 @@ export async function probeOnce(
     url = fillEndpoint(spec.httpUrl!, endpoint);
     target = urlTarget(url);
   }
+  // Each step's instant is read once, so the RTO ends exactly where the last phase is shown.
+  let at: number;
   await prober.lookup(target.host, spec.probeTimeoutMs);
-  timeline.mark('dns-resolves', now());
+  timeline.mark('dns-resolves', (at = now()));
   await prober.tcp(target.host, target.port, spec.probeTimeoutMs);
-  timeline.mark('tcp-accepts', now());
+  timeline.mark('tcp-accepts', (at = now()));
   if (spec.check === 'sql') {
     await prober.sql(url!, spec.sqlQuery, spec.probeTimeoutMs);
-    timeline.mark('sql-ok', now());
+    timeline.mark('sql-ok', (at = now()));
   } else if (spec.check === 'http') {
     const status = await prober.http(url!, spec.probeTimeoutMs);
     if (status < 200 || status > 299) throw new Error(`${describeUrl(url!)} answered HTTP ${status}`);
-    timeline.mark('http-ok', now());
+    timeline.mark('http-ok', (at = now()));
   }
+  return at;
 }
 
 /** What a health check is aimed at, for log lines (no credentials). */
