@@ -7,7 +7,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { ConfigurationError, OperationError, errorMessage, formatDuration, quote } from '@oaktree/action-kit';
-import { PollCancelledError, PollTimeoutError, poll, retryTransient } from '@oaktree/aws';
+import { PollCancelledError, PollTimeoutError, onceByReadBack, poll, retryTransient } from '@oaktree/aws';
 import { createHash } from 'node:crypto';
 import type { Deps, Report } from './deploy.js';
 import { stopIfCancelled } from './guard.js';
@@ -98,17 +98,9 @@ async function runOnce(
 ) {
   const pre = config.preDeploy!;
   const { clientToken, startedBy } = preDeployMarkers(config.runMarker, taskDefinitionArn);
-  let attempts = 0;
-  let adopted = false;
-  const taskArn = await retryTransient(
-    async () => {
-      if (attempts++ > 0) {
-        const found = await findOwnTask(deps.ecs, config.cluster, startedBy);
-        if (found) {
-          adopted = true;
-          return found;
-        }
-      }
+  const { value: taskArn, adopted } = await onceByReadBack({
+    applied: () => findOwnTask(deps.ecs, config.cluster, startedBy),
+    call: async () => {
       const out = (await deps.ecs.send(
         new RunTaskCommand({
           cluster: config.cluster,
@@ -134,19 +126,17 @@ async function runOnce(
       }
       return arn;
     },
-    {
-      what: 'RunTask (pre-deploy task)',
-      deadline: Math.min(deadline, (deps.now ?? Date.now)() + 5 * 60_000),
-      now: deps.now,
-      sleep: deps.sleep,
-      random: deps.random,
-      signal: deps.signal,
-      onRetry: (e) =>
-        deps.log.info(
-          `RunTask: AWS answered ${e.code} (transient); looking for this step's task (startedBy ${startedBy}) before trying again`,
-        ),
-    },
-  );
+    what: 'RunTask (pre-deploy task)',
+    deadline: Math.min(deadline, (deps.now ?? Date.now)() + 5 * 60_000),
+    now: deps.now,
+    sleep: deps.sleep,
+    random: deps.random,
+    signal: deps.signal,
+    onRetry: (e) =>
+      deps.log.info(
+        `RunTask: AWS answered ${e.code} (transient); looking for this step's task (startedBy ${startedBy}) before trying again`,
+      ),
+  });
   return { taskArn, adopted };
 }
 

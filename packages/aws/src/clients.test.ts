@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateDBSnapshotCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ConfigurationError } from '@oaktree/action-kit';
-import { callInfo, createClient, resolveRegion } from './clients.js';
+import { callInfo, createClient, resolveRegion, singleAttempt } from './clients.js';
 import { explainAwsError } from './explain.js';
 import { SUITE_VERSION } from './version.js';
 
@@ -121,5 +121,23 @@ describe('createClient against a loopback endpoint', () => {
       rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'a', DBSnapshotIdentifier: 'b' })),
     ).rejects.toBeDefined();
     expect(seen).toHaveLength(2);
+  });
+
+  test('singleAttempt: that one command is sent once, the next command on the client is retried as before', async () => {
+    process.env.AWS_ENDPOINT_URL = url;
+    reply = {
+      status: 503,
+      type: 'text/xml',
+      body: '<ErrorResponse><Error><Code>ServiceUnavailable</Code><Message>try later</Message></Error></ErrorResponse>',
+    };
+    const rds = createClient(RDSClient, { region: 'us-east-1', action: 'x', maxAttempts: 3 });
+    const input = { DBInstanceIdentifier: 'a', DBSnapshotIdentifier: 'b' };
+    const err = await rds.send(singleAttempt(new CreateDBSnapshotCommand(input))).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('ServiceUnavailable');
+    expect(callInfo(err)?.operation).toBe('CreateDBSnapshot');
+    expect(seen).toHaveLength(1);
+    seen.length = 0;
+    await expect(rds.send(new CreateDBSnapshotCommand(input))).rejects.toBeDefined();
+    expect(seen).toHaveLength(3);
   });
 });

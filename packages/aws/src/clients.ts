@@ -97,6 +97,33 @@ export function createClient<C extends SdkClientLike>(Ctor: ClientCtor<C>, opts:
   return client;
 }
 
+interface CommandLike {
+  middlewareStack: {
+    add(
+      mw: unknown,
+      opts: { step: 'finalizeRequest'; name: string; priority: 'high'; override: true; tags: string[] },
+    ): void;
+  };
+}
+
+/**
+ * Send this one command with a single attempt: the SDK's retry step (`retryMiddleware`, which every
+ * client puts in its stack) is replaced for this command by a pass-through. For a mutation the
+ * caller must read back before resending (see `onceByReadBack`): a blind resend after a lost reply
+ * would apply it twice. A unit test against a failing loopback server keeps this honest across SDK
+ * upgrades.
+ */
+export function singleAttempt<C extends CommandLike>(command: C): C {
+  command.middlewareStack.add((next: unknown) => next, {
+    step: 'finalizeRequest',
+    name: 'retryMiddleware',
+    priority: 'high',
+    override: true,
+    tags: ['RETRY'],
+  });
+  return command;
+}
+
 /** The call facts attached to an error by a client from createClient. */
 export function callInfo(err: unknown): CallInfo | undefined {
   return err && typeof err === 'object' ? (err as Record<symbol, CallInfo>)[CALL_INFO] : undefined;

@@ -1,5 +1,6 @@
 export {
   createClient,
+  singleAttempt,
   resolveRegion,
   callInfo,
   REGION_PATTERN,
@@ -24,6 +25,7 @@ export { isTransient, isThrottling } from './errors.js';
 export {
   retryTransient,
   exactlyOnce,
+  onceByReadBack,
   backoffMs,
   errorCode,
   TransientExhaustedError,
@@ -31,5 +33,6 @@ export {
   type RetryEvent,
   type OnceOptions,
   type Once,
+  type ReadBackOptions,
 } from './resilient.js';
 export { proxyAgents, readProxyEnv, bypassesProxy, type ProxyEnv } from './proxy.js';

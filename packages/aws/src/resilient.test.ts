@@ -1,4 +1,10 @@
-import { TransientExhaustedError, backoffMs, exactlyOnce, retryTransient } from './resilient.js';
+import {
+  TransientExhaustedError,
+  backoffMs,
+  exactlyOnce,
+  onceByReadBack,
+  retryTransient,
+} from './resilient.js';
 import { isThrottling, isTransient } from './errors.js';
 
 function clock(start = 5_000_000) {
@@ -137,4 +143,69 @@ test('exactlyOnce uses a custom conflict test (CodeDeploy DeploymentLimitExceede
     adopt: async () => 'd-123',
   });
   expect(r).toEqual({ value: 'd-123', adopted: true });
+});
+
+describe('onceByReadBack', () => {
+  test('a lost reply: the call is looked for before it is sent again, and adopted, never resent', async () => {
+    const c = clock();
+    const made: string[] = [];
+    const order: string[] = [];
+    const r = await onceByReadBack({
+      what: 'register web',
+      now: c.now,
+      sleep: c.sleep,
+      random: () => 0,
+      call: async () => {
+        order.push('call');
+        made.push(`web:${made.length + 2}`); // the backend applies it...
+        throw err('InternalFailure', 500); // ...and the reply is lost
+      },
+      applied: async () => {
+        order.push('look');
+        return made.at(-1);
+      },
+    });
+    expect(r).toEqual({ value: 'web:2', adopted: true });
+    expect(made).toEqual(['web:2']);
+    expect(order).toEqual(['call', 'look']);
+    expect(c.waits).toEqual([500]);
+  });
+
+  test('throttling that was not applied: looked for, not found, sent again until it succeeds', async () => {
+    const c = clock();
+    let calls = 0;
+    let looks = 0;
+    const r = await onceByReadBack({
+      what: 'register web',
+      now: c.now,
+      sleep: c.sleep,
+      call: async () => {
+        if (++calls < 3) throw err('ThrottlingException');
+        return 'web:2';
+      },
+      applied: async () => {
+        looks++;
+        return undefined;
+      },
+    });
+    expect(r).toEqual({ value: 'web:2', adopted: false });
+    expect([calls, looks]).toEqual([3, 2]);
+  });
+
+  test('a refusal is thrown as it came, without a look; a first success is not adopted', async () => {
+    let looked = false;
+    const applied = async () => {
+      looked = true;
+      return 'x';
+    };
+    await expect(
+      onceByReadBack({ what: 'x', call: async () => Promise.reject(err('ClientException')), applied }),
+    ).rejects.toThrow('ClientException');
+    expect(looked).toBe(false);
+    expect(await onceByReadBack({ what: 'x', call: async () => 'y', applied })).toEqual({
+      value: 'y',
+      adopted: false,
+    });
+    expect(looked).toBe(false);
+  });
 });

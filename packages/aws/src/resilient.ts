@@ -139,3 +139,35 @@ export async function exactlyOnce<T>(opts: OnceOptions<T>): Promise<Once<T>> {
     return { value: mine, adopted: true };
   }
 }
+
+export interface ReadBackOptions<T> extends RetryOptions {
+  /**
+   * The mutating call. It has no "already exists" to meet on a retry (RegisterTaskDefinition makes
+   * one more revision), so it should go out as a single attempt (`singleAttempt`): a resend must
+   * come only after `applied` has looked.
+   */
+  call: () => Promise<T>;
+  /** After a transient failure: what the earlier attempt made, when it was applied after all. */
+  applied: () => Promise<T | undefined>;
+}
+
+/**
+ * A mutation that happens exactly once when AWS offers no conflict to lean on: after a transient
+ * failure (a reply lost after AWS applied the call looks the same as throttling or a 5xx), the
+ * result is looked for before the call is sent again, and adopted when found. The backoff pause
+ * before the look also gives a just-made resource time to become visible.
+ */
+export async function onceByReadBack<T>(opts: ReadBackOptions<T>): Promise<Once<T>> {
+  let adopted = false;
+  const value = await retryTransient(async (attempt) => {
+    if (attempt > 1) {
+      const found = await opts.applied();
+      if (found !== undefined) {
+        adopted = true;
+        return found;
+      }
+    }
+    return opts.call();
+  }, opts);
+  return { value, adopted };
+}
