@@ -28,6 +28,7 @@ export async function execute(config: Config): Promise<void> {
   const gh = config.github
     ? new GitHubDeployment({
         ...config.github,
+        marker: config.runMarker,
         warn: (m) => log.warning(m),
         info: (m) => log.info(m),
       })

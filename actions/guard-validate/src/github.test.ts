@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { startGitHubFake, type GitHubFake } from '../../../test/emulators/github/server.js';
+import { startFaultProxy } from '../../../test/harness/faults.js';
 import { GitHub, GitHubError } from './github.js';
 
 let fake: GitHubFake;
@@ -57,7 +58,7 @@ test("a comment by someone else that carries our marker is left alone; a persona
   ]);
 });
 
-test('403 surfaces as a GitHubError with the status; 5xx is retried', async () => {
+test('403 surfaces as a GitHubError with the status; a 5xx on the create is looked for, never resent blind', async () => {
   fake = await startGitHubFake({ forbid: ['checks'] });
   const gh = await GitHub.create({ apiUrl: fake.url, token: 't', retry: { baseDelayMs: 10 } });
   await expect(gh.createCheckRun('o/r', { name: 'x', head_sha: 'y' })).rejects.toMatchObject({
@@ -69,7 +70,14 @@ test('403 surfaces as a GitHubError with the status; 5xx is retried', async () =
   fake.broken.add('checks');
   const err = await gh.createCheckRun('o/r', { name: 'x', head_sha: 'y' }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(GitHubError);
-  expect(fake.calls.filter((c) => c.status === 500)).toHaveLength(3);
+  // the POST once; the look for its run (a GET, retried as reads are) failed too, so nothing was resent
+  expect(fake.calls.map((c) => `${c.method} ${c.status}`)).toEqual([
+    'POST 403',
+    'POST 500',
+    'GET 500',
+    'GET 500',
+    'GET 500',
+  ]);
 });
 
 test('a connection that is refused is retried, then fails as status 0', async () => {
@@ -86,6 +94,65 @@ test('a connection that is refused is retried, then fails as status 0', async ()
     onWait: (l) => waits.push(l),
   });
   await expect(gh.createCheckRun('o/r', { name: 'x', head_sha: 'y' })).rejects.toMatchObject({ status: 0 });
-  expect(waits).toHaveLength(2);
-  expect(waits[0]).toMatch(/no answer/);
+  expect(waits).toHaveLength(3);
+  expect(waits[0]).toMatch(
+    /^GitHub POST \/repos\/o\/r\/check-runs: no answer \(.+\); looking for the check run x it may have made before sending it again in 0\.0s$/,
+  );
+  expect(waits[1]).toMatch(/^GitHub GET \/repos\/o\/r\/commits\/y\/check-runs\?.*: no answer/);
+});
+
+test('a lost reply on the check run and on the comment: each is found by its marker, none made twice', async () => {
+  fake = await startGitHubFake();
+  const proxy = await startFaultProxy({ target: fake.url, maxLifetimeMs: 60_000 });
+  try {
+    proxy.inject({
+      name: 'check',
+      service: 'github',
+      operation: /^POST .*check-runs$/,
+      times: 1,
+      fault: { kind: 'lose-reply' },
+    });
+    proxy.inject({
+      name: 'comment',
+      service: 'github',
+      operation: /^POST .*comments$/,
+      times: 1,
+      fault: { kind: 'lose-reply', as: 'reset' },
+    });
+    const waits: string[] = [];
+    const gh = await GitHub.create({
+      apiUrl: proxy.url,
+      token: 't',
+      retry: { baseDelayMs: 10 },
+      onWait: (l) => waits.push(l),
+    });
+    const id = await gh.createCheckRun('o/r', { name: 'guard', head_sha: 'abc' });
+    expect(fake.checkRuns).toEqual([
+      expect.objectContaining({ id, name: 'guard', external_id: gh.checkRunMarker }),
+    ]);
+    expect(await gh.upsertComment('o/r', 9, '<!-- m -->', '<!-- m -->\nbody')).toBe('created');
+    expect(fake.comments.map((c) => c.body)).toEqual(['<!-- m -->\nbody']);
+    expect(proxy.injected('check')).toHaveLength(1);
+    expect(proxy.injected('comment')).toHaveLength(1);
+    expect(waits.filter((w) => /the reply was lost/.test(w))).toEqual([
+      'GitHub POST /repos/o/r/check-runs: the reply was lost; the check run guard it made is used',
+      'GitHub POST /repos/o/r/issues/9/comments: the reply was lost; the pull request comment it made is used',
+    ]);
+    // another step's check run of the same name on the same commit is not taken for ours
+    const other = await GitHub.create({ apiUrl: fake.url, token: 't' });
+    proxy.inject({
+      name: 'again',
+      service: 'github',
+      operation: /^POST .*check-runs$/,
+      times: 1,
+      fault: { kind: 'error', status: 502, code: 'BadGateway' },
+    });
+    const viaProxy = await GitHub.create({ apiUrl: proxy.url, token: 't', retry: { baseDelayMs: 10 } });
+    await other.createCheckRun('o/r', { name: 'guard', head_sha: 'abc' });
+    const mine = await viaProxy.createCheckRun('o/r', { name: 'guard', head_sha: 'abc' });
+    expect(fake.checkRuns.find((r) => r.id === mine)?.external_id).toBe(viaProxy.checkRunMarker);
+    expect(fake.checkRuns).toHaveLength(3);
+  } finally {
+    await proxy.stop();
+  }
 });

@@ -2,6 +2,7 @@
  * The GitHub REST calls guard-validate makes (check runs, one PR comment, PR files) on the shared
  * client of @oaktree/github (retries, rate limits, proxy); lists are followed by their `Link` headers.
  */
+import { randomUUID } from 'node:crypto';
 import { GitHubClient, splitRepo as split, type GitHubOptions } from '@oaktree/github';
 
 export { GitHubError, type GitHubOptions } from '@oaktree/github';
@@ -17,6 +18,8 @@ interface Comment {
 
 export class GitHub extends GitHubClient {
   private viewer?: Promise<string>;
+  /** Drawn once per step execution: the check run's external_id, so a lost reply finds its own run. */
+  readonly checkRunMarker = `oaktree-guard-validate ${randomUUID()}`;
 
   static create(opts: GitHubOptions): Promise<GitHub> {
     return GitHub.connect({ userAgent: 'oaktree-guard-validate', ...opts });
@@ -41,14 +44,39 @@ export class GitHub extends GitHubClient {
     return { files, truncated: seen >= 3000 };
   }
 
-  async createCheckRun(repo: string, body: Record<string, unknown>): Promise<number> {
+  /** Create the check run once: after a lost reply, the run of this step is found by its external_id. */
+  async createCheckRun(
+    repo: string,
+    body: Record<string, unknown> & { name: string; head_sha: string },
+  ): Promise<number> {
     const [owner, name] = split(repo);
-    const r = await this.octokit.request('POST /repos/{owner}/{repo}/check-runs', {
-      owner,
-      repo: name,
-      ...body,
-    } as never);
-    return (r.data as { id: number }).id;
+    const externalId = this.checkRunMarker;
+    const { value } = await this.createOnce({
+      what: `check run ${body.name}`,
+      create: async () => {
+        const r = await this.octokit.request('POST /repos/{owner}/{repo}/check-runs', {
+          owner,
+          repo: name,
+          ...body,
+          external_id: externalId,
+        } as never);
+        return (r.data as { id: number }).id;
+      },
+      find: async () => {
+        const r = await this.octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+          owner,
+          repo: name,
+          ref: body.head_sha,
+          check_name: body.name,
+          filter: 'all',
+          per_page: 100,
+        });
+        const runs = (r.data as { check_runs?: Array<{ id: number; external_id?: string | null }> })
+          .check_runs;
+        return runs?.find((c) => c.external_id === externalId)?.id;
+      },
+    });
+    return value;
   }
 
   async updateCheckRun(repo: string, id: number, body: Record<string, unknown>): Promise<void> {
@@ -88,6 +116,25 @@ export class GitHub extends GitHubClient {
     body: string,
   ): Promise<'created' | 'updated'> {
     const [owner, name] = split(repo);
+    const ours = await this.findComment(repo, issue, marker);
+    if (ours !== undefined) {
+      await this.octokit.rest.issues.updateComment({ owner, repo: name, comment_id: ours, body });
+      return 'updated';
+    }
+    // No comment of ours before: one found after a lost reply is the one this call made.
+    await this.createOnce({
+      what: 'pull request comment',
+      create: async () =>
+        (await this.octokit.rest.issues.createComment({ owner, repo: name, issue_number: issue, body })).data
+          .id,
+      find: () => this.findComment(repo, issue, marker),
+    });
+    return 'created';
+  }
+
+  /** The id of our comment: it carries the marker and was written by this token's author. */
+  private async findComment(repo: string, issue: number, marker: string): Promise<number | undefined> {
+    const [owner, name] = split(repo);
     const me = await this.login();
     for await (const page of this.octokit.paginate.iterator(this.octokit.rest.issues.listComments, {
       owner,
@@ -96,12 +143,8 @@ export class GitHub extends GitHubClient {
       per_page: 100,
     })) {
       const ours = (page.data as Comment[]).find((c) => c.body?.includes(marker) && c.user?.login === me);
-      if (ours) {
-        await this.octokit.rest.issues.updateComment({ owner, repo: name, comment_id: ours.id, body });
-        return 'updated';
-      }
+      if (ours) return ours.id;
     }
-    await this.octokit.rest.issues.createComment({ owner, repo: name, issue_number: issue, body });
-    return 'created';
+    return undefined;
   }
 }

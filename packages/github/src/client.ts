@@ -4,6 +4,10 @@
  * `@actions/http-client`), imported only when a run talks to GitHub, so a bad input still fails
  * without loading it. Every request is retried by `retryPlan`: 5xx answers and network errors with
  * backoff; primary and secondary rate limits by waiting as told, when the wait is worth it.
+ *
+ * Except one case: a POST creates something (a check run, a comment, a deployment or its status) and
+ * takes no idempotency key, so a POST answered 5xx or not at all may have been applied. It is never
+ * resent blind: it fails as `uncertain`, and `createOnce` looks for what it made before sending again.
  */
 import type * as ActionsGitHub from '@actions/github';
 import { retryPlan, type RetryPolicy } from './retry.js';
@@ -14,9 +18,20 @@ export class GitHubError extends Error {
     readonly method: string,
     readonly path: string,
     message: string,
+    /** A POST answered 5xx or not at all: GitHub may have applied it (the reply may be what was lost). */
+    readonly uncertain = false,
   ) {
     super(`GitHub ${method} ${path} answered ${status}: ${message}`);
   }
+}
+
+/** What `createOnce` sends and how it recognises what an earlier attempt made. */
+export interface CreateOnce<T> {
+  /** For the log: "check run guard-validate". */
+  what: string;
+  create: () => Promise<T>;
+  /** After an uncertain failure: what the earlier attempt made (found by its marker), if anything. */
+  find: () => Promise<T | undefined>;
 }
 
 export interface GitHubOptions {
@@ -62,7 +77,14 @@ export class GitHubClient {
     options: { method?: string; url?: string; request?: Record<string, unknown> },
   ): Promise<T> {
     const method = String(options.method ?? 'GET');
-    const path = String(options.url ?? '').replace(/^https?:\/\/[^/]+/, '');
+    // The URL with its parameters filled in (options.url is the route template, /repos/{owner}/...).
+    let url = String(options.url ?? '');
+    try {
+      url = this.octokit.request.endpoint.parse(options as never).url;
+    } catch {
+      // keep the template
+    }
+    const path = url.replace(/^https?:\/\/[^/]+/, '').replace(/^\/api\/v3(?=\/)/, '');
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       options.request = { ...options.request, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000) };
@@ -78,6 +100,8 @@ export class GitHubClient {
         };
         const status = typeof e.status === 'number' && e.response ? e.status : 0;
         this.calls.push({ method, path, status });
+        if (method === 'POST' && (status === 0 || status >= 500))
+          throw new GitHubError(status, method, path, messageOf(e), true);
         const plan = retryPlan(
           { status, headers: e.response?.headers ?? {}, message: e.message ?? '' },
           { attempt, elapsedMs: Date.now() - started, now: Date.now() },
@@ -88,6 +112,43 @@ export class GitHubClient {
           `GitHub ${method} ${path}: ${plan.reason}; retrying in ${(plan.waitMs / 1000).toFixed(1)}s`,
         );
         await new Promise((r) => setTimeout(r, plan.waitMs));
+      }
+    }
+  }
+
+  /**
+   * A POST made exactly once: sent; after an uncertain failure (5xx or no answer), wait as for any
+   * retry, look for what the earlier attempt made, adopt it when found, otherwise send again. Rate
+   * limits were retried inside the request already (GitHub applied nothing then).
+   */
+  async createOnce<T>(c: CreateOnce<T>): Promise<{ value: T; adopted: boolean }> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return { value: await c.create(), adopted: false };
+      } catch (err) {
+        if (!(err instanceof GitHubError) || !err.uncertain) throw err;
+        const plan = retryPlan(
+          {
+            status: err.status,
+            headers: {},
+            message: err.message.replace(/^GitHub \S+ \S+ answered \d+: /, ''),
+          },
+          { attempt, elapsedMs: Date.now() - started, now: Date.now() },
+          this.opts.retry,
+        );
+        if (!plan) throw err;
+        this.opts.onWait?.(
+          `GitHub ${err.method} ${err.path}: ${plan.reason}; looking for the ${c.what} it may have made before sending it again in ${(plan.waitMs / 1000).toFixed(1)}s`,
+        );
+        await new Promise((r) => setTimeout(r, plan.waitMs));
+        const found = await c.find();
+        if (found !== undefined) {
+          this.opts.onWait?.(
+            `GitHub ${err.method} ${err.path}: the reply was lost; the ${c.what} it made is used`,
+          );
+          return { value: found, adopted: true };
+        }
       }
     }
   }

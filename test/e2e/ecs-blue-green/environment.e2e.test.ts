@@ -6,6 +6,7 @@
 import { motoEnv, motoUrl, runAction, useMoto } from '../../harness/index.js';
 import { startEcsNativeEmulator, type EcsNativeEmulator } from '../../emulators/ecs-native/index.js';
 import { startGitHubFake, type GitHubFake } from '../../emulators/github/server.js';
+import { startFaultProxy } from '../../harness/faults.js';
 import {
   CLUSTER,
   REGION,
@@ -120,4 +121,45 @@ test('environment-url without environment: one-line error, nothing in AWS or Git
   expect(errors[0]!.message).toMatch(/^ecs-blue-green: input "environment-url" is set without "environment"/);
   expect(gh!.calls).toEqual([]);
   expect(emu!.calls).toEqual([]);
+});
+
+test('replies lost after GitHub made the deployment and each status: one deployment, one status each', async () => {
+  await seedNativeWorld(motoUrl(), emu!.url);
+  const faults = await startFaultProxy({ target: gh!.url, maxLifetimeMs: 120_000 });
+  try {
+    faults.inject({
+      name: 'deployment',
+      service: 'github',
+      operation: /^POST \/repos\/[^/]+\/[^/]+\/deployments$/,
+      times: 1,
+      fault: { kind: 'lose-reply' },
+    });
+    faults.inject({
+      name: 'status',
+      service: 'github',
+      operation: /^POST \/repos\/.*\/statuses$/,
+      fault: { kind: 'lose-reply', as: 'reset' },
+    });
+    const run = await runAction({
+      action: ACTION,
+      inputs,
+      env: { ...env(), GITHUB_API_URL: faults.url },
+      workspace: workspace(),
+    });
+    expect(run.main.exitCode).toBe(0);
+    expect(faults.injected('deployment')).toHaveLength(1);
+    expect(faults.injected('status')).toHaveLength(2); // in_progress and success, each applied once
+    expect(gh!.deployments).toHaveLength(1);
+    expect(gh!.deployments[0]!.payload).toMatchObject({
+      taskDefinition: run.outputs['task-definition-arn'],
+      oaktreeRun: expect.stringMatching(
+        /^\[oaktree oaktree-demo\/shop run 7100000001\.1 .*step [0-9a-f]{8}\]$/,
+      ),
+    });
+    expect(states()).toEqual(['in_progress', 'success']);
+    expect(run.main.log.match(/the reply was lost; the [\w ]+ it made is used/g)).toHaveLength(3);
+    expect(run.main.annotations.filter((a) => a.level === 'warning')).toEqual([]);
+  } finally {
+    await faults.stop();
+  }
 });

@@ -76,6 +76,47 @@ test('a secondary rate limit (403 with retry-after) on the check run and the com
   expect(run.main.log).not.toContain('annotating with workflow commands instead');
 }, 60_000);
 
+test('a reply lost after GitHub made the check run and the comment: each is found by its marker, neither made twice', async () => {
+  gh = await startGitHubFake();
+  faults = await startFaultProxy({ target: gh.url, maxLifetimeMs: 120_000 });
+  faults.inject({
+    name: 'check',
+    service: 'github',
+    operation: /^POST \/repos\/.*\/check-runs$/,
+    times: 1,
+    fault: { kind: 'lose-reply' },
+  });
+  faults.inject({
+    name: 'comment',
+    service: 'github',
+    operation: /^POST \/repos\/.*\/issues\/7\/comments$/,
+    times: 1,
+    fault: { kind: 'lose-reply', as: 'reset' },
+  });
+  const run = await runAction({
+    action: ACTION,
+    workspace: workspace('suppress'),
+    inputs: { rules: 'security_rules.guard' },
+    env: { GITHUB_API_URL: faults.url },
+    event: pullRequest,
+  });
+  expect(run.main.exitCode).toBe(1); // the findings fail the gate, not GitHub
+  expect(faults.injected('check').map((c) => c.backendStatus)).toEqual([201]);
+  expect(faults.injected('comment').map((c) => c.backendStatus)).toEqual([201]);
+  const posts = (re: RegExp) => faults!.calls.filter((c) => c.method === 'POST' && re.test(c.path));
+  expect(posts(/check-runs$/)).toHaveLength(1);
+  expect(posts(/comments$/)).toHaveLength(1);
+  // the run that was made is the one completed with every annotation; one comment
+  expect(gh.checkRuns).toHaveLength(1);
+  expect(gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
+  expect(gh.checkRuns[0]!.external_id).toMatch(/^oaktree-guard-validate [0-9a-f-]{36}$/);
+  expect(gh.checkRuns[0]!.annotations).toHaveLength(2);
+  expect(gh.comments).toHaveLength(1);
+  expect(run.main.log).toContain('the reply was lost; the check run guard-validate it made is used');
+  expect(run.main.log).toContain('the reply was lost; the pull request comment it made is used');
+  expect(run.main.log).not.toContain('annotating with workflow commands instead');
+}, 60_000);
+
 test('a comment by another author that carries our marker is never edited', async () => {
   gh = await startGitHubFake({
     comments: { 7: [{ body: `I copied the bot's marker ${MARKER} into my review`, user: 'mallory' }] },

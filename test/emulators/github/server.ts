@@ -44,6 +44,7 @@ export interface CheckRun {
   id: number;
   name: string;
   head_sha: string;
+  external_id?: string;
   status: string;
   conclusion?: string;
   output: { title?: string; summary?: string };
@@ -178,9 +179,11 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
       return send(201, { ...view, sha: d.ref, task: body.task ?? 'deploy' });
     }
     if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/deployments$/.test(url.pathname)) {
+      // GitHub filters by sha, ref, task and environment; deployments here are made with ref = sha
       const list = deployments
         .filter((d) => !query.environment || d.environment === query.environment)
-        .map(({ statuses: _s, ...d }) => d)
+        .filter((d) => (!query.sha || d.ref === query.sha) && (!query.ref || d.ref === query.ref))
+        .map(({ statuses: _s, ...d }) => ({ ...d, sha: d.ref }))
         .reverse();
       const p = page(list);
       return send(200, p.items, p.headers);
@@ -221,6 +224,7 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
         id: nextId++,
         name: body.name,
         head_sha: body.head_sha,
+        external_id: body.external_id,
         status: body.status ?? 'queued',
         conclusion: body.conclusion,
         output: { title: body.output?.title, summary: body.output?.summary },
@@ -231,6 +235,27 @@ export async function startGitHubFake(opts: GitHubFakeOptions = {}): Promise<Git
       run.annotations.push(...ann);
       checkRuns.push(run);
       return send(201, { id: run.id });
+    }
+    // GET /repos/{o}/{r}/commits/{ref}/check-runs: newest first, filtered by check_name
+    if (
+      method === 'GET' &&
+      (m = /^\/repos\/[^/]+\/[^/]+\/commits\/([^/]+)\/check-runs$/.exec(url.pathname))
+    ) {
+      const runs = checkRuns
+        .filter((r) => r.head_sha === m![1] && (!query.check_name || r.name === query.check_name))
+        .reverse();
+      const p = page(runs);
+      return send(
+        200,
+        {
+          total_count: runs.length,
+          check_runs: p.items.map(({ annotations: _a, ...r }) => ({
+            ...r,
+            external_id: r.external_id ?? '',
+          })),
+        },
+        p.headers,
+      );
     }
     if (method === 'PATCH' && (m = /^\/repos\/[^/]+\/[^/]+\/check-runs\/(\d+)$/.exec(url.pathname))) {
       if (forbid.has('checks')) return send(403, denied);
