@@ -11,6 +11,11 @@ export function stopIfCancelled(deps: Deps, report: Report, before: string, left
   throw new OperationError(report.error);
 }
 
+/** The run's clock, randomness and cancel signal, for `retryTransient` / `onceByReadBack` options. */
+export function retrySeams(deps: Deps): Pick<Deps, 'now' | 'sleep' | 'random' | 'signal'> {
+  return { now: deps.now, sleep: deps.sleep, random: deps.random, signal: deps.signal };
+}
+
 /** The seams `follow` needs, taken from the run's. */
 export function followDepsOf(deps: Deps): FollowDeps {
   return {

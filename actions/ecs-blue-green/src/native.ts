@@ -7,7 +7,7 @@ import {
 import { ConfigurationError, OperationError, formatDuration } from '@oaktree/action-kit';
 import { retryTransient } from '@oaktree/aws';
 import type { Deps, Report } from './deploy.js';
-import { followDepsOf, stopIfCancelled } from './guard.js';
+import { followDepsOf, retrySeams, stopIfCancelled } from './guard.js';
 import type { Config } from './inputs.js';
 import { NATIVE_ACTIVE, followNative, shortDeployment, stopNative } from './native-follow.js';
 import type { ProgressTracker } from './progress.js';
@@ -169,10 +169,7 @@ export async function startNative(
     {
       what: `UpdateService ${config.serviceName}`,
       deadline: Math.min(deadline, (deps.now ?? Date.now)() + 5 * 60_000),
-      now: deps.now,
-      sleep: deps.sleep,
-      random: deps.random,
-      signal: deps.signal,
+      ...retrySeams(deps),
       onRetry: (e) =>
         deps.log.info(
           `UpdateService: AWS answered ${e.code} (transient); the same call again starts no second deployment; trying again in ${formatDuration(e.retryInMs)}`,

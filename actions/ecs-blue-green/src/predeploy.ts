@@ -10,7 +10,7 @@ import { ConfigurationError, OperationError, errorMessage, formatDuration, quote
 import { PollCancelledError, PollTimeoutError, onceByReadBack, poll, retryTransient } from '@oaktree/aws';
 import { createHash } from 'node:crypto';
 import type { Deps, Report } from './deploy.js';
-import { stopIfCancelled } from './guard.js';
+import { retrySeams, stopIfCancelled } from './guard.js';
 import type { Config, PreDeploy } from './inputs.js';
 import type { Sender } from './stop.js';
 
@@ -128,10 +128,7 @@ async function runOnce(
     },
     what: 'RunTask (pre-deploy task)',
     deadline: Math.min(deadline, (deps.now ?? Date.now)() + 5 * 60_000),
-    now: deps.now,
-    sleep: deps.sleep,
-    random: deps.random,
-    signal: deps.signal,
+    ...retrySeams(deps),
     onRetry: (e) =>
       deps.log.info(
         `RunTask: AWS answered ${e.code} (transient); looking for this step's task (startedBy ${startedBy}) before trying again`,

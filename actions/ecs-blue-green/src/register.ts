@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { awsErrorName, onceByReadBack, singleAttempt } from '@oaktree/aws';
 import type { Deps, Report } from './deploy.js';
-import { stopIfCancelled } from './guard.js';
+import { retrySeams, stopIfCancelled } from './guard.js';
 import { sameTaskDefinition, type TaskDef } from './taskdef.js';
 
 /**
@@ -56,10 +56,7 @@ export async function registerTaskDefinition(
           const made = now && Number(now.revision) > seen && now.status !== 'INACTIVE';
           return made && sameTaskDefinition(desired, now) ? String(now.taskDefinitionArn) : undefined;
         },
-        now: deps.now,
-        sleep: deps.sleep,
-        random: deps.random,
-        signal: deps.signal,
+        ...retrySeams(deps),
         onRetry: (e) =>
           deps.log.info(
             `RegisterTaskDefinition: AWS answered ${e.code} (transient); reading family ${desired.family} back before trying again`,
