@@ -5,6 +5,7 @@ import { readService } from './checks.js';
 import {
   controllerOf,
   handleActiveNative,
+  hasPauseHook,
   nativeTimeoutMinutes,
   startNative,
   announceNative,
@@ -22,6 +23,8 @@ import type { Config } from './inputs.js';
 import { planCodeDeploy, readLocalFiles, taskDefinitionShape, type LocalFiles } from './plan.js';
 import type { EventView } from './progress.js';
 import { registerTaskDefinition } from './register.js';
+import { isServiceDeploymentArn } from './deployment-id.js';
+import { resumeNative } from './native-resume.js';
 import { resume } from './resume.js';
 import { preDeployContainer, runPreDeployTask, type ContainerShape, type LogTail } from './predeploy.js';
 import type { SmokeResult } from './smoke.js';
@@ -106,7 +109,10 @@ export function ecsConsoleUrl(region: string, cluster: string, service: string):
 export async function run(config: Config, deps: Deps, report: Report): Promise<void> {
   const started = (deps.now ?? Date.now)();
   report.ecsConsoleUrl = ecsConsoleUrl(config.region, config.clusterName, config.serviceName);
-  if (config.command !== 'deploy') return resume(config, deps, report, started);
+  if (config.command !== 'deploy')
+    return isServiceDeploymentArn(config.deploymentId)
+      ? resumeNative(config, deps, report, started)
+      : resume(config, deps, report, started);
 
   const local = readLocalFiles(config, deps);
   const service = await readService(config, deps.ecs);
@@ -178,9 +184,10 @@ async function runNative(
   const container = config.preDeploy
     ? preDeployContainer(config.preDeploy, shape.containers as ContainerShape[])
     : undefined;
-  if (config.waitFor === 'ready')
+  const readyAt = hasPauseHook(service) ? 'pause' : 'test-traffic';
+  if (config.waitFor === 'ready' && readyAt === 'test-traffic')
     deps.log.warning(
-      `wait-for is ready: ECS-native blue/green does not wait in a Ready state (only at a PAUSE lifecycle hook); ` +
+      `wait-for is ready: this service has no PAUSE lifecycle hook, so its deployment does not wait for continue; ` +
         `this step returns once the new revision serves the test listener rule and ECS goes on by itself`,
     );
   const taskDefinitionArn = await registerTaskDefinition(
@@ -218,5 +225,5 @@ async function runNative(
     report.outcome = 'created';
     return;
   }
-  await followNativeToEnd(config, deps, report, { arn, deadline, tracker });
+  await followNativeToEnd(config, deps, report, { arn, deadline, tracker, readyAt });
 }

@@ -51,6 +51,28 @@ test.each([
   [{ ...min, command: 'continue' }, /^input "deployment-id" is required/],
   [{ ...min, 'deployment-id': 'd-ABCDEFGHI' }, /^input "deployment-id" is set but command is "deploy"/],
   [
+    { cluster: 'shop', service: 'web', command: 'stop', 'deployment-id': 'd-abc' },
+    /^input "deployment-id" is "d-abc": expected the deployment to stop: a CodeDeploy id \(d-XXXXXXXXX\) or an ECS service deployment ARN/,
+  ],
+  [
+    {
+      cluster: 'shop',
+      service: 'web',
+      command: 'continue',
+      'deployment-id': 'arn:aws:ecs:us-east-1:123456789012:service-deployment/shop/api/AbC123',
+    },
+    'input "deployment-id" is a service deployment of shop/api, not of shop/web: set cluster and service to that service, or use this service\'s deployment',
+  ],
+  [
+    {
+      cluster: 'shop',
+      service: 'web',
+      command: 'stop',
+      'deployment-id': 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/shop/web/AbC123',
+    },
+    'input "deployment-id" is a service deployment in eu-west-1, but the step works in us-east-1: set region to eu-west-1',
+  ],
+  [
     { cluster: 'shop', service: 'web', 'task-definition-arn': 'web:1', 'container-images': 'web=x' },
     /^input "container-images" needs "task-definition"/,
   ],
@@ -94,6 +116,10 @@ test('lists: hooks, images, rollback events, smoke statuses; none disables rollb
     deploymentId: 'd-ABCDEFGHI',
     taskDefinitionFile: undefined,
   });
+  const arn = 'arn:aws:ecs:us-east-1:123456789012:service-deployment/shop/web/AbC123_x-9';
+  expect(read({ cluster: 'shop', service: 'web', command: 'stop', 'deployment-id': arn }).deploymentId).toBe(
+    arn,
+  );
 });
 
 test('the run marker comes from the runner: repository, run id and attempt, job, and a value drawn per step', () => {

@@ -1,6 +1,7 @@
 import { ConfigurationError, Inputs, quote } from '@oaktree/action-kit';
 import { resolveRegion } from '@oaktree/aws';
 import { randomUUID } from 'node:crypto';
+import { checkDeploymentId } from './deployment-id.js';
 import { runMarker } from './marker.js';
 
 export const ACTION = 'ecs-blue-green';
@@ -178,8 +179,7 @@ export function readConfig(
       );
   } else {
     deploymentId = inputs.requiredString('deployment-id', {
-      pattern: /^d-[A-Z0-9]{9}$/,
-      expected: `the id of the deployment to ${command} (d-XXXXXXXXX, the deployment-id output of an earlier step)`,
+      expected: `the deployment to ${command} (the deployment-id output of an earlier step)`,
     });
   }
 
@@ -315,6 +315,8 @@ export function readConfig(
     ? { command: parseCommand(preCommand), container: preContainer, timeoutMs: preTimeout }
     : undefined;
 
+  const region = resolveRegion(inputs.string('region'), env);
+  if (deploymentId) checkDeploymentId(deploymentId, command, { clusterName, serviceName, region });
   return {
     command,
     cluster,
@@ -359,7 +361,7 @@ export function readConfig(
     preDeploy,
     github,
     deploymentId,
-    region: resolveRegion(inputs.string('region'), env),
+    region,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
   };
 }

@@ -4,7 +4,14 @@ import type { Deps, Report } from './deploy.js';
 import { endUnfinished, showServiceDiagnosis } from './finish-shared.js';
 import { followDepsOf } from './guard.js';
 import type { Config } from './inputs.js';
-import { followNative, shortDeployment, stopNative, type NativeFollowResult } from './native-follow.js';
+import {
+  followNative,
+  pausedHook,
+  pauseText,
+  shortDeployment,
+  stopNative,
+  type NativeFollowResult,
+} from './native-follow.js';
 import type { ProgressTracker } from './progress.js';
 
 /** Why a service deployment did not succeed, from what ECS says about it. */
@@ -18,15 +25,17 @@ export function nativeReasons(d: ServiceDeployment): string[] {
 }
 
 /**
- * Follow our service deployment to its end (or, with wait-for ready, until the target serves the test
- * listener rule) and say how it went, as the CodeDeploy path does: a timeout or cancel rolls it back
- * (on-cancel: rollback); a failure shows ECS's reason, the alarms, service events and stopped tasks.
+ * Follow our service deployment to its end (or, with wait-for ready, until it pauses at a PAUSE hook,
+ * or for a service without one until the target serves the test listener rule) and say how it went,
+ * as the CodeDeploy path does: a timeout or cancel rolls it back (on-cancel: rollback); a failure
+ * shows ECS's reason, the alarms, service events and stopped tasks. After `command: stop`, a
+ * completed rollback is the outcome asked for.
  */
 export async function followNativeToEnd(
   config: Config,
   deps: Deps,
   report: Report,
-  target: { arn: string; deadline: number; tracker: ProgressTracker },
+  target: { arn: string; deadline: number; tracker: ProgressTracker; readyAt?: 'pause' | 'test-traffic' },
 ): Promise<void> {
   const now = deps.now ?? Date.now;
   const createdAt = new Date(now());
@@ -45,6 +54,7 @@ export async function followNativeToEnd(
         intervalMs: config.pollIntervalMs,
         deadline: target.deadline,
         until: config.waitFor === 'ready' ? 'ready' : 'final',
+        readyAt: target.readyAt,
         smokeTest: config.smokeTest,
         tracker,
       },
@@ -78,12 +88,24 @@ export async function followNativeToEnd(
     deps.log.info(`service deployment ${id} succeeded: ${config.serviceName} runs the new revision`);
     return;
   }
+  if (config.waitFor === 'ready' && result.status === 'IN_PROGRESS' && pausedHook(result.deployment)) {
+    report.outcome = 'ready';
+    deps.log.info(`service deployment ${id} ${pauseText(result.deployment, pausedHook(result.deployment)!)}`);
+    return;
+  }
   if (config.waitFor === 'ready' && result.status === 'IN_PROGRESS') {
     report.outcome = 'ready';
     deps.log.info(
       `service deployment ${id} serves the test listener rule (${result.deployment.lifecycleStage}); ` +
         `ECS goes on to production traffic by itself (it waits only at a PAUSE lifecycle hook): not following it (wait-for: ready)`,
     );
+    return;
+  }
+
+  if (config.command === 'stop' && result.status !== 'ROLLBACK_FAILED') {
+    report.outcome = 'stopped';
+    if (result.status.startsWith('ROLLBACK')) report.rollbackStatus = result.status;
+    deps.log.info(`service deployment ${id} stopped as asked: ${result.status}`);
     return;
   }
 

@@ -1,6 +1,7 @@
 import {
   DescribeServiceDeploymentsCommand,
   StopServiceDeploymentCommand,
+  type DeploymentLifecycleHookDetail,
   type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
 import { formatDuration, OperationError } from '@oaktree/action-kit';
@@ -39,6 +40,23 @@ const TEST_TRAFFIC_ON = new Set([
 
 export function testTrafficOn(d: ServiceDeployment): boolean {
   return d.status === 'IN_PROGRESS' && TEST_TRAFFIC_ON.has(d.lifecycleStage ?? '');
+}
+
+/** The PAUSE lifecycle hook an in-progress deployment waits at (AWAITING_ACTION), if any. */
+export function pausedHook(
+  d: ServiceDeployment,
+): (DeploymentLifecycleHookDetail & { hookId: string }) | undefined {
+  if (d.status !== 'IN_PROGRESS') return undefined;
+  const h = d.lifecycleHookDetails?.find((x) => x.targetType === 'PAUSE' && x.status === 'AWAITING_ACTION');
+  return h?.hookId ? (h as DeploymentLifecycleHookDetail & { hookId: string }) : undefined;
+}
+
+/** What a paused deployment waits for, for the log and the summary. */
+export function pauseText(d: ServiceDeployment, h: DeploymentLifecycleHookDetail): string {
+  const timeout = h.expiresAt
+    ? `; ECS takes ${h.timeoutAction ?? 'its timeout action'} at ${new Date(h.expiresAt).toISOString()}`
+    : '';
+  return `paused at ${d.lifecycleStage ?? 'a lifecycle stage'} by a PAUSE hook: run this action with command continue or stop and this deployment-id${timeout}`;
 }
 
 /** The short id at the end of a service deployment ARN, for log lines. */
@@ -132,8 +150,13 @@ export interface NativeFollowOptions {
   arn: string;
   intervalMs: number;
   deadline?: number;
-  /** `ready`: return once the target serves test traffic (and the smoke test passed). */
+  /**
+   * `ready`: return once the deployment waits for continue (`readyAt: pause`, a PAUSE hook awaiting
+   * action) or, for a service without PAUSE hooks, once the target serves test traffic; with a smoke
+   * test, only after it passed on the test traffic.
+   */
   until: 'ready' | 'final';
+  readyAt?: 'pause' | 'test-traffic';
   smokeTest?: SmokeTest;
   label?: string;
   tracker?: ProgressTracker;
@@ -166,6 +189,7 @@ export async function followNative(
   let stopForSmoke = false;
   let stoppedForSmoke = false;
   let failingSince: number | undefined;
+  let pausedAt: string | undefined;
   let reading = 'DescribeServiceDeployments';
   const onRetry = (e: RetryEvent) => {
     const op = callInfo(e.error)?.operation || reading;
@@ -180,7 +204,7 @@ export async function followNative(
   let status: string;
   try {
     status = await poll<string>({
-      what: `${label} to ${opts.until === 'ready' ? 'serve test traffic' : 'complete'}`,
+      what: `${label} to ${opts.until !== 'ready' ? 'complete' : opts.readyAt === 'pause' ? 'pause for continue' : 'serve test traffic'}`,
       intervalMs: opts.intervalMs,
       jitterMs: Math.min(1000, opts.intervalMs / 2),
       deadline: opts.deadline,
@@ -209,6 +233,13 @@ export async function followNative(
           return { done: true, value: deployment.status! };
         }
 
+        const paused = pausedHook(deployment);
+        if (paused && paused.hookId !== pausedAt) {
+          pausedAt = paused.hookId;
+          const text = pauseText(deployment, paused);
+          deps.log(`${label}: ${text}`);
+          tracker.record(`paused at ${deployment.lifecycleStage ?? '?'} (PAUSE hook, awaiting action)`);
+        }
         const testUp = testTrafficOn(deployment);
         if (smokeRun && testUp && !deps.signal?.aborted) await smokeRun.start(deps.log);
         const smoke = smokeRun?.take();
@@ -227,7 +258,13 @@ export async function followNative(
           await stopNative(deps.ecs, opts.arn, deps.log, false);
           stoppedForSmoke = true;
         }
-        if (opts.until === 'ready' && testUp && !stopForSmoke && (!smokeRun || smokeRun.result?.ok))
+        const readyNow = opts.readyAt === 'pause' ? paused !== undefined : testUp;
+        if (
+          opts.until === 'ready' &&
+          readyNow &&
+          !stopForSmoke &&
+          (!smokeRun || !testUp || smokeRun.result?.ok)
+        )
           return { done: true, value: deployment.status! };
         return { done: false, progress: tracker.describe() };
       },

@@ -45,10 +45,21 @@ export function controllerOf(config: Config, service: Service): Controller {
   return 'ECS';
 }
 
-/** The default timeout of an ECS-native deployment: its bake times + 30 minutes, at most 360. */
+/** Whether the service's deployments stop at a PAUSE lifecycle hook (ContinueServiceDeployment). */
+export function hasPauseHook(service: Service): boolean {
+  return (service.deploymentConfiguration?.lifecycleHooks ?? []).some((h) => h.targetType === 'PAUSE');
+}
+
+/**
+ * The default timeout of an ECS-native deployment: its bake times, plus the time each PAUSE hook may
+ * wait for continue before ECS acts by itself, + 30 minutes, at most 360.
+ */
 export function nativeTimeoutMinutes(service: Service): number {
   const c = service.deploymentConfiguration;
   let bake = c?.bakeTimeInMinutes ?? 0;
+  for (const h of c?.lifecycleHooks ?? [])
+    if (h.targetType === 'PAUSE')
+      bake += (h.timeoutConfiguration?.timeoutInMinutes ?? 1440) * (h.lifecycleStages?.length ?? 1);
   if (c?.strategy === 'CANARY') bake += c.canaryConfiguration?.canaryBakeTimeInMinutes ?? 10;
   if (c?.strategy === 'LINEAR') {
     const step = c.linearConfiguration?.stepPercent ?? 10;
