@@ -327,11 +327,6 @@ export async function startEcsNativeEmulator(opts: EcsNativeEmulatorOptions): Pr
         }
         return { json: { ...out, tasks: [...mine.filter(Boolean), ...(out.tasks ?? [])] } };
       }
-      case 'ContinueServiceDeployment':
-        return fail(
-          'UnsupportedFeatureException',
-          'ContinueServiceDeployment (PAUSE hooks) is not emulated.',
-        );
       default:
         return { json: await model.handle(operation, input) };
     }

@@ -1,12 +1,12 @@
 /**
  * The ECS-native blue/green state of the emulator: the services it runs (deployment controller ECS,
  * strategy BLUE_GREEN/LINEAR/CANARY), their service revisions and service deployments, and the
- * four service-deployment operations. The HTTP front (index.ts) forwards everything else to moto and
+ * five service-deployment operations. The HTTP front (index.ts) forwards everything else to moto and
  * asks this model to start deployments and to overlay its view on moto's services.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fail } from '../codedeploy/errors.js';
-import { isObject, type NativeConfig } from './config.js';
+import { isHookAction, isObject, type NativeConfig } from './config.js';
 import {
   EVENTS_KEPT,
   overlay,
@@ -20,6 +20,7 @@ import {
   ALL_STATUSES,
   ONGOING,
   advance,
+  continuePause,
   failDeployment,
   requestStop,
   stagesFor,
@@ -252,6 +253,7 @@ export class EcsNativeModel {
       testWeight: 0,
       scaled: false,
       triggeredAlarms: [],
+      hookRuns: [],
     };
     const s = d.scenario;
     d.stepMs = s.stepMs ?? (s.kind === 'slow' ? Math.max(20 * this.clock.stepMs, 3000) : this.clock.stepMs);
@@ -276,6 +278,8 @@ export class EcsNativeModel {
         return this.describeServiceRevisions(input);
       case 'StopServiceDeployment':
         return this.stopServiceDeployment(input);
+      case 'ContinueServiceDeployment':
+        return this.continueServiceDeployment(input);
       default:
         return fail('InvalidParameterException', `The emulator model does not serve ${operation}.`);
     }
@@ -421,6 +425,46 @@ export class EcsNativeModel {
       }
     }
     // STOP_REQUESTED / ROLLBACK_REQUESTED / ROLLBACK_IN_PROGRESS: the stop or rollback continues.
+    return { serviceDeploymentArn: d.arn };
+  }
+
+  /**
+   * ContinueServiceDeployment: CONTINUE (default) or ROLLBACK the PAUSE hook `hookId` awaits. Only a
+   * hook AWAITING_ACTION of an IN_PROGRESS deployment can be acted on, so a repeated call (a retry
+   * after a lost reply) is refused rather than applied twice.
+   */
+  private continueServiceDeployment(input: Record<string, unknown>): unknown {
+    const { serviceDeploymentArn: arn, hookId } = input;
+    if (typeof arn !== 'string' || arn === '')
+      fail('InvalidParameterException', 'serviceDeploymentArn is required.');
+    if (typeof hookId !== 'string' || hookId === '') fail('InvalidParameterException', 'hookId is required.');
+    const action = input.action ?? 'CONTINUE';
+    if (!isHookAction(action))
+      return fail('InvalidParameterException', 'action must be CONTINUE or ROLLBACK.');
+    if (!DEPLOYMENT_ARN.test(arn as string)) {
+      fail('InvalidParameterException', `${String(arn)} is not a service deployment ARN.`);
+    }
+    const hit = this.byArn.get(arn as string);
+    if (!hit)
+      return fail('ServiceDeploymentNotFoundException', `Service deployment ${String(arn)} not found.`);
+    const { d } = hit;
+    const run = d.hookRuns.find((r) => r.hookId === hookId);
+    if (!run) {
+      fail(
+        'InvalidParameterException',
+        `Service deployment ${d.arn} has no lifecycle hook ${String(hookId)}.`,
+      );
+    }
+    if (run!.status !== 'AWAITING_ACTION' || d.status !== 'IN_PROGRESS') {
+      fail(
+        'InvalidParameterException',
+        `Lifecycle hook ${run!.hookId} is ${run!.status}, not AWAITING_ACTION (service deployment ${d.status}); ` +
+          'only a paused hook awaiting action can be continued or rolled back.',
+      );
+    }
+    const now = this.now();
+    continuePause(d, this.clock, this.sink, run!, action, now);
+    advance(d, this.clock, this.sink, now);
     return { serviceDeploymentArn: d.arn };
   }
 

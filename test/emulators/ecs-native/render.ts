@@ -87,6 +87,13 @@ export function renderDeployment(
     status: d.status,
     statusReason: d.statusReason,
     lifecycleStage: d.stage,
+    lifecycleHookDetails: d.hookRuns.map((r) => ({
+      hookId: r.hookId,
+      targetType: 'PAUSE',
+      status: r.status,
+      expiresAt: secs(r.expiresAt),
+      timeoutAction: r.timeoutAction,
+    })),
     deploymentConfiguration: d.config.raw,
     rollback: d.rollback
       ? strip({

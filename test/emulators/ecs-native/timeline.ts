@@ -2,10 +2,21 @@
  * One ECS service deployment on the emulator's scaled clock: PENDING, then the lifecycle stages in
  * order, then SUCCESSFUL; or, on a failed hook, an alarm or StopServiceDeployment, a rollback
  * (ROLLBACK_REQUESTED -> ROLLBACK_IN_PROGRESS -> ROLLBACK_SUCCESSFUL) or a stop (STOP_REQUESTED ->
- * STOPPED). Nothing runs on a timer: `advance(d, now)` applies every transition due by `now`, each
- * at its own emulated time, so polling faster or slower never changes the timeline.
+ * STOPPED); a PAUSE lifecycle hook holds it IN_PROGRESS until ContinueServiceDeployment or its
+ * timeout (pause.ts). Nothing runs on a timer: `advance(d, now)` applies every transition due by
+ * `now`, each at its own emulated time, so polling faster or slower never changes the timeline.
  */
-import { STAGES, productionPlan, type NativeConfig, type Stage } from './config.js';
+import { STAGES, productionPlan, type HookAction, type NativeConfig, type Stage } from './config.js';
+import {
+  awaitingPause,
+  beginPause,
+  duePause,
+  endPause,
+  lastPause,
+  pauseStages,
+  type DuePause,
+  type HookRun,
+} from './pause.js';
 
 export type DeploymentStatus =
   | 'PENDING'
@@ -99,6 +110,8 @@ export interface Deployment {
   rollback?: { reason: string; startedAt: number; serviceRevisionArn?: string };
   triggeredAlarms: string[];
   supersededBy?: string;
+  /** the PAUSE hooks that ran or are awaiting action, in order (lifecycleHookDetails) */
+  hookRuns: HookRun[];
 }
 
 /** What the timeline tells the service: messages for events[], and a finished deployment. */
@@ -112,11 +125,12 @@ export function stagesFor(sourceCount: number): readonly Stage[] {
   return sourceCount > 1 ? STAGES : STAGES.filter((s) => s !== 'RECONCILE_SERVICE');
 }
 
-const hasHookAt = (d: Deployment, stage: Stage): boolean =>
-  d.config.hooks.some((h) => h.lifecycleStages.includes(stage));
+/** the Lambda hook at `stage`, if any (a hook-failure scenario fails Lambda hooks only) */
+const lambdaHookAt = (d: Deployment, stage: Stage) =>
+  d.config.hooks.find((h) => h.targetType === 'AWS_LAMBDA' && h.lifecycleStages.includes(stage));
 
 function firstHookedStage(d: Deployment): Stage | undefined {
-  return d.stages.find((s) => hasHookAt(d, s));
+  return d.stages.find((s) => lambdaHookAt(d, s));
 }
 
 function stageMs(d: Deployment, clock: Clock, stage: Stage): number {
@@ -175,6 +189,7 @@ export function failDeployment(
   reason: string,
   rollback: boolean,
 ): void {
+  endPause(d, 'FAILED', at);
   if (d.status === 'IN_PROGRESS' && d.stage === 'PRODUCTION_TRAFFIC_SHIFT') {
     d.prodWeight = greenProduction(d, clock, at);
   }
@@ -208,6 +223,7 @@ export function requestStop(
   at: number,
   reason: string,
 ): void {
+  endPause(d, 'FAILED', at);
   d.prodWeight = greenProduction(d, clock, at);
   d.status = 'STOP_REQUESTED';
   d.statusReason = reason;
@@ -216,9 +232,83 @@ export function requestStop(
   sink.event(d, at, `service deployment ${d.id} is stopping: ${reason}`);
 }
 
+/**
+ * ContinueServiceDeployment on the pause `run` awaits (the caller checked it does): the hook
+ * SUCCEEDED; CONTINUE goes on, ROLLBACK rolls the deployment back as StopServiceDeployment would.
+ */
+export function continuePause(
+  d: Deployment,
+  clock: Clock,
+  sink: TimelineSink,
+  run: HookRun,
+  action: HookAction,
+  at: number,
+): void {
+  run.status = 'SUCCEEDED';
+  run.endedAt = at;
+  d.updatedAt = at;
+  sink.event(d, at, `service deployment ${d.id}: lifecycle hook ${run.hookId} answered ${action}.`);
+  // CONTINUE: the next transition leaves the stage (or pauses at its next hook) at `at`
+  if (action === 'ROLLBACK') {
+    const reason = `Service deployment rolled back by ContinueServiceDeployment (ROLLBACK) at lifecycle hook ${run.hookId}.`;
+    failDeployment(d, clock, sink, at, reason, true);
+  }
+}
+
 interface Transition {
   at: number;
   apply(): void;
+}
+
+function pauseAt(d: Deployment, clock: Clock, sink: TimelineSink, due: DuePause, at: number): Transition {
+  return {
+    at,
+    apply: () => {
+      const run = beginPause(d, clock, due, at);
+      sink.event(
+        d,
+        at,
+        `service deployment ${d.id} paused at ${due.hookStage}: lifecycle hook ${run.hookId} is awaiting action.`,
+      );
+    },
+  };
+}
+
+function timeOut(d: Deployment, clock: Clock, sink: TimelineSink, run: HookRun): Transition {
+  const at = run.expiresAt;
+  return {
+    at,
+    apply: () => {
+      endPause(d, 'TIMED_OUT', at);
+      const minutes = d.config.hooks[run.hook]!.timeoutConfiguration.timeoutInMinutes;
+      const what = `Lifecycle hook ${run.hookId} (PAUSE) at ${run.stage} timed out after ${minutes} minute(s)`;
+      if (run.timeoutAction === 'CONTINUE') {
+        sink.event(d, at, `service deployment ${d.id}: ${what}; continuing.`);
+        d.updatedAt = at;
+      } else failDeployment(d, clock, sink, at, `${what}; its timeout action is ROLLBACK.`, true);
+    },
+  };
+}
+
+/** Leave the current stage at `at`: on to the next one, or SUCCESSFUL after the last. */
+function finishStage(d: Deployment, clock: Clock, sink: TimelineSink, at: number): Transition {
+  return {
+    at,
+    apply: () => {
+      leaveStage(d, clock, at);
+      if (d.stageIdx + 1 < d.stages.length) {
+        d.stageIdx += 1;
+        enterStage(d, sink, d.stages[d.stageIdx]!, at);
+        return;
+      }
+      d.status = 'SUCCESSFUL';
+      d.finishedAt = at;
+      d.updatedAt = at;
+      d.statusReason = undefined;
+      d.prodWeight = 100;
+      sink.succeeded(d, at);
+    },
+  };
 }
 
 function nextTransition(d: Deployment, clock: Clock, sink: TimelineSink): Transition | undefined {
@@ -238,6 +328,16 @@ function nextTransition(d: Deployment, clock: Clock, sink: TimelineSink): Transi
     }
     case 'IN_PROGRESS': {
       const stage = d.stages[d.stageIdx]!;
+      const waiting = awaitingPause(d);
+      if (waiting) return timeOut(d, clock, sink, waiting);
+      const hookStages = pauseStages(stage);
+      const pause = duePause(d, hookStages);
+      const paused = lastPause(d, hookStages);
+      if (paused) {
+        // the stage's own time is over and its pauses have begun: the next one, or on from the last
+        const at = paused.endedAt!;
+        return pause ? pauseAt(d, clock, sink, pause, at) : finishStage(d, clock, sink, at);
+      }
       if (!d.initial && s.kind === 'hold' && (s.holdAt ?? 'POST_TEST_TRAFFIC_SHIFT') === stage)
         return undefined;
       const end = d.since + stageMs(d, clock, stage);
@@ -261,7 +361,7 @@ function nextTransition(d: Deployment, clock: Clock, sink: TimelineSink): Transi
         };
       }
       if (!d.initial && s.kind === 'hook-failure' && (s.failAt ?? firstHookedStage(d)) === stage) {
-        const hook = d.config.hooks.find((h) => h.lifecycleStages.includes(stage));
+        const hook = lambdaHookAt(d, stage);
         if (hook) {
           return {
             at: end,
@@ -278,23 +378,7 @@ function nextTransition(d: Deployment, clock: Clock, sink: TimelineSink): Transi
           };
         }
       }
-      return {
-        at: end,
-        apply: () => {
-          leaveStage(d, clock, end);
-          if (d.stageIdx + 1 < d.stages.length) {
-            d.stageIdx += 1;
-            enterStage(d, sink, d.stages[d.stageIdx]!, end);
-            return;
-          }
-          d.status = 'SUCCESSFUL';
-          d.finishedAt = end;
-          d.updatedAt = end;
-          d.statusReason = undefined;
-          d.prodWeight = 100;
-          sink.succeeded(d, end);
-        },
-      };
+      return pause ? pauseAt(d, clock, sink, pause, end) : finishStage(d, clock, sink, end);
     }
     case 'STOP_REQUESTED': {
       const at = d.since + d.stepMs;
