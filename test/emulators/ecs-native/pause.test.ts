@@ -231,14 +231,22 @@ describe('a PAUSE lifecycle hook', () => {
       'InvalidParameterException',
       expect.stringContaining('has no lifecycle hook ecs-pause-nope'),
     ]);
-    for (const bad of [
-      { hookId },
-      { serviceDeploymentArn: arn },
-      { serviceDeploymentArn: arn, hookId, action: 'ABORT' },
-      { serviceDeploymentArn: 'd-123', hookId },
-    ]) {
-      expect((await apiError(cont(bad))).type).toBe('InvalidParameterException');
+    for (const [bad, message] of [
+      [{ hookId }, 'serviceDeploymentArn is required'],
+      [{ serviceDeploymentArn: arn }, 'hookId is required'],
+      [{ serviceDeploymentArn: arn, hookId, action: 'ABORT' }, 'action must be CONTINUE or ROLLBACK'],
+      [{ serviceDeploymentArn: 'd-123', hookId }, 'is not a service deployment ARN'],
+    ] as const) {
+      const err = await apiError(cont(bad));
+      expect([err.type, err.message]).toEqual([
+        'InvalidParameterException',
+        expect.stringContaining(message),
+      ]);
     }
+    // none of them touched the pause
+    expect((await untilPaused(arn)).lifecycleHookDetails).toEqual([
+      expect.objectContaining({ hookId, status: 'AWAITING_ACTION' }),
+    ]);
   });
 
   it('a deployment without PAUSE hooks has nothing to continue', async () => {
