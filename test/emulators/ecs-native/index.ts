@@ -17,10 +17,10 @@ import {
 } from './config.js';
 import { EcsNativeModel, clusterName, serviceName, type ModelOptions } from './model.js';
 import { MotoEcs, TARGET_PREFIX, type MotoReply } from './moto.js';
-import type { Scenario } from './timeline.js';
+import type { Scenario } from './deployment.js';
 import { OneOffTasks, type TaskScenario } from './tasks.js';
 
-export type { Scenario } from './timeline.js';
+export type { Scenario } from './deployment.js';
 export type { TaskScenario } from './tasks.js';
 export type { Stage } from './config.js';
 

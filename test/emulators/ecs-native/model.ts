@@ -6,7 +6,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fail } from '../codedeploy/errors.js';
-import { isHookAction, isObject, type NativeConfig } from './config.js';
+import { isObject, type NativeConfig } from './config.js';
 import {
   EVENTS_KEPT,
   overlay,
@@ -16,21 +16,19 @@ import {
   strip,
   type Service,
 } from './render.js';
+import { continueServiceDeployment } from './continue.js';
 import {
   ALL_STATUSES,
+  DEPLOYMENT_ARN,
   ONGOING,
-  advance,
-  continuePause,
-  failDeployment,
-  requestStop,
-  stagesFor,
   type Clock,
   type Deployment,
   type DeploymentStatus,
   type Revision,
   type Scenario,
   type TimelineSink,
-} from './timeline.js';
+} from './deployment.js';
+import { advance, failDeployment, requestStop, stagesFor } from './timeline.js';
 
 export interface ModelOptions {
   /** how long each lifecycle stage takes (default 150) */
@@ -51,7 +49,6 @@ export type SyncBackend = (cluster: string, service: string, taskDefinition: str
 const DEFAULT_PAGE = 20;
 const MAX_PAGE = 100;
 const DESCRIBE_LIMIT = 20;
-const DEPLOYMENT_ARN = /^arn:aws[a-z-]*:ecs:[^:]+:\d{12}:service-deployment\/[^/]+\/[^/]+\/[A-Za-z0-9_-]+$/;
 
 const lastSegment = (v: string): string => v.slice(v.lastIndexOf('/') + 1);
 /** cluster name from a name or ARN (default: "default") */
@@ -279,7 +276,13 @@ export class EcsNativeModel {
       case 'StopServiceDeployment':
         return this.stopServiceDeployment(input);
       case 'ContinueServiceDeployment':
-        return this.continueServiceDeployment(input);
+        return continueServiceDeployment(
+          input,
+          (arn) => this.byArn.get(arn)?.d,
+          this.clock,
+          this.sink,
+          this.now(),
+        );
       default:
         return fail('InvalidParameterException', `The emulator model does not serve ${operation}.`);
     }
@@ -425,46 +428,6 @@ export class EcsNativeModel {
       }
     }
     // STOP_REQUESTED / ROLLBACK_REQUESTED / ROLLBACK_IN_PROGRESS: the stop or rollback continues.
-    return { serviceDeploymentArn: d.arn };
-  }
-
-  /**
-   * ContinueServiceDeployment: CONTINUE (default) or ROLLBACK the PAUSE hook `hookId` awaits. Only a
-   * hook AWAITING_ACTION of an IN_PROGRESS deployment can be acted on, so a repeated call (a retry
-   * after a lost reply) is refused rather than applied twice.
-   */
-  private continueServiceDeployment(input: Record<string, unknown>): unknown {
-    const { serviceDeploymentArn: arn, hookId } = input;
-    if (typeof arn !== 'string' || arn === '')
-      fail('InvalidParameterException', 'serviceDeploymentArn is required.');
-    if (typeof hookId !== 'string' || hookId === '') fail('InvalidParameterException', 'hookId is required.');
-    const action = input.action ?? 'CONTINUE';
-    if (!isHookAction(action))
-      return fail('InvalidParameterException', 'action must be CONTINUE or ROLLBACK.');
-    if (!DEPLOYMENT_ARN.test(arn as string)) {
-      fail('InvalidParameterException', `${String(arn)} is not a service deployment ARN.`);
-    }
-    const hit = this.byArn.get(arn as string);
-    if (!hit)
-      return fail('ServiceDeploymentNotFoundException', `Service deployment ${String(arn)} not found.`);
-    const { d } = hit;
-    const run = d.hookRuns.find((r) => r.hookId === hookId);
-    if (!run) {
-      fail(
-        'InvalidParameterException',
-        `Service deployment ${d.arn} has no lifecycle hook ${String(hookId)}.`,
-      );
-    }
-    if (run!.status !== 'AWAITING_ACTION' || d.status !== 'IN_PROGRESS') {
-      fail(
-        'InvalidParameterException',
-        `Lifecycle hook ${run!.hookId} is ${run!.status}, not AWAITING_ACTION (service deployment ${d.status}); ` +
-          'only a paused hook awaiting action can be continued or rolled back.',
-      );
-    }
-    const now = this.now();
-    continuePause(d, this.clock, this.sink, run!, action, now);
-    advance(d, this.clock, this.sink, now);
     return { serviceDeploymentArn: d.arn };
   }
 

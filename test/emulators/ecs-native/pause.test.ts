@@ -6,7 +6,7 @@
 import { ApiError } from '../codedeploy/errors.js';
 import { parseNativeConfig } from './config.js';
 import { EcsNativeModel } from './model.js';
-import type { Scenario } from './timeline.js';
+import type { Scenario } from './deployment.js';
 
 const STEP = 10;
 /** one AWS minute: long enough that a pause of a few minutes outlasts every stage */

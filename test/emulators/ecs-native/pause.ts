@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Hook, HookAction, Stage } from './config.js';
-import type { Clock, Deployment } from './timeline.js';
+import type { Clock, Deployment } from './deployment.js';
 
 export type HookStatus = 'AWAITING_ACTION' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
 

@@ -4,7 +4,8 @@
  * taskDefinition, deployments[], events[], currentServiceDeployment, currentServiceRevisions).
  */
 import { isObject, type NativeConfig } from './config.js';
-import { ONGOING, greenProduction, type Clock, type Deployment, type Revision } from './timeline.js';
+import { ONGOING, type Clock, type Deployment, type Revision } from './deployment.js';
+import { greenProduction } from './timeline.js';
 
 export interface ServiceEvent {
   id: string;

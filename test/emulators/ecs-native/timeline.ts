@@ -6,7 +6,8 @@
  * timeout (pause.ts). Nothing runs on a timer: `advance(d, now)` applies every transition due by
  * `now`, each at its own emulated time, so polling faster or slower never changes the timeline.
  */
-import { STAGES, productionPlan, type HookAction, type NativeConfig, type Stage } from './config.js';
+import { STAGES, productionPlan, type Stage } from './config.js';
+import type { Clock, Deployment, TimelineSink } from './deployment.js';
 import {
   awaitingPause,
   beginPause,
@@ -17,109 +18,6 @@ import {
   type DuePause,
   type HookRun,
 } from './pause.js';
-
-export type DeploymentStatus =
-  | 'PENDING'
-  | 'IN_PROGRESS'
-  | 'SUCCESSFUL'
-  | 'STOPPED'
-  | 'STOP_REQUESTED'
-  | 'ROLLBACK_REQUESTED'
-  | 'ROLLBACK_IN_PROGRESS'
-  | 'ROLLBACK_SUCCESSFUL'
-  | 'ROLLBACK_FAILED';
-export const ALL_STATUSES: DeploymentStatus[] = [
-  'PENDING',
-  'IN_PROGRESS',
-  'SUCCESSFUL',
-  'STOPPED',
-  'STOP_REQUESTED',
-  'ROLLBACK_REQUESTED',
-  'ROLLBACK_IN_PROGRESS',
-  'ROLLBACK_SUCCESSFUL',
-  'ROLLBACK_FAILED',
-];
-/** The reference's "Pending" and "Ongoing" states: a deployment that has not completed. */
-export const ONGOING = new Set<DeploymentStatus>([
-  'PENDING',
-  'IN_PROGRESS',
-  'STOP_REQUESTED',
-  'ROLLBACK_REQUESTED',
-  'ROLLBACK_IN_PROGRESS',
-]);
-
-export interface Scenario {
-  kind: 'success' | 'hook-failure' | 'alarm' | 'slow' | 'hold';
-  /** hook-failure: the stage whose hook answers FAILED (default: the first stage with a hook) */
-  failAt?: Stage;
-  /** hook-failure: what the hook reported; shown in statusReason */
-  message?: string;
-  /** alarm: the stage during which the alarms go to ALARM (default BAKE_TIME) */
-  alarmAt?: Stage;
-  /** alarm: which of the configured alarms fire (default all of them) */
-  alarmNames?: string[];
-  /** hold: the stage the deployment stays in until stopped or superseded (default POST_TEST_TRAFFIC_SHIFT) */
-  holdAt?: Stage;
-  /** how long each stage takes for this scenario (slow: default max(20 x stepMs, 3 s)) */
-  stepMs?: number;
-}
-
-export interface Revision {
-  arn: string;
-  /** `ecs-svc/<19 digits>`: the id of this revision's entry in DescribeServices deployments[] */
-  ecsId: string;
-  taskDefinition: string;
-  createdAt: number;
-  fields: Record<string, unknown>;
-}
-
-export interface Clock {
-  stepMs: number;
-  pendingMs: number;
-  minuteMs: number;
-}
-
-export interface Deployment {
-  arn: string;
-  id: string;
-  createdAt: number;
-  startedAt?: number;
-  finishedAt?: number;
-  stoppedAt?: number;
-  updatedAt: number;
-  /** the first is production (blue); a superseded deployment's scaled-up target follows */
-  source: Revision[];
-  target: Revision;
-  config: NativeConfig;
-  scenario: Scenario;
-  stepMs: number;
-  /** the service's first deployment (CreateService): no source revision, scenarios do not apply */
-  initial: boolean;
-  status: DeploymentStatus;
-  statusReason?: string;
-  stages: readonly Stage[];
-  stage?: Stage;
-  stageIdx: number;
-  /** when the current stage (or status, outside IN_PROGRESS/ROLLBACK_IN_PROGRESS) began */
-  since: number;
-  rollbackStages: Stage[];
-  /** green weights (percent) once settled; PRODUCTION_TRAFFIC_SHIFT computes its own while it runs */
-  prodWeight: number;
-  testWeight: number;
-  scaled: boolean;
-  rollback?: { reason: string; startedAt: number; serviceRevisionArn?: string };
-  triggeredAlarms: string[];
-  supersededBy?: string;
-  /** the PAUSE hooks that ran or are awaiting action, in order (lifecycleHookDetails) */
-  hookRuns: HookRun[];
-}
-
-/** What the timeline tells the service: messages for events[], and a finished deployment. */
-export interface TimelineSink {
-  event(d: Deployment, at: number, message: string): void;
-  succeeded(d: Deployment, at: number): void;
-  rolledBack(d: Deployment, at: number): void;
-}
 
 export function stagesFor(sourceCount: number): readonly Stage[] {
   return sourceCount > 1 ? STAGES : STAGES.filter((s) => s !== 'RECONCILE_SERVICE');
@@ -230,29 +128,6 @@ export function requestStop(
   d.since = at;
   d.updatedAt = at;
   sink.event(d, at, `service deployment ${d.id} is stopping: ${reason}`);
-}
-
-/**
- * ContinueServiceDeployment on the pause `run` awaits (the caller checked it does): the hook
- * SUCCEEDED; CONTINUE goes on, ROLLBACK rolls the deployment back as StopServiceDeployment would.
- */
-export function continuePause(
-  d: Deployment,
-  clock: Clock,
-  sink: TimelineSink,
-  run: HookRun,
-  action: HookAction,
-  at: number,
-): void {
-  run.status = 'SUCCEEDED';
-  run.endedAt = at;
-  d.updatedAt = at;
-  sink.event(d, at, `service deployment ${d.id}: lifecycle hook ${run.hookId} answered ${action}.`);
-  // CONTINUE: the next transition leaves the stage (or pauses at its next hook) at `at`
-  if (action === 'ROLLBACK') {
-    const reason = `Service deployment rolled back by ContinueServiceDeployment (ROLLBACK) at lifecycle hook ${run.hookId}.`;
-    failDeployment(d, clock, sink, at, reason, true);
-  }
 }
 
 interface Transition {
