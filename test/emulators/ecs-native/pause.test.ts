@@ -330,6 +330,38 @@ describe('a paused deployment that is stopped or superseded', () => {
   });
 });
 
+describe("a service's first deployment (CreateService)", () => {
+  it('pauses too (hooks are configuration, not a scenario); ROLLBACK has nothing to roll back to', async () => {
+    let t = 5_000;
+    const model = new EcsNativeModel({ stepMs: STEP, minuteMs: MINUTE, now: () => t });
+    const config = parseNativeConfig({
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 1,
+      lifecycleHooks: [pauseAt('POST_SCALE_UP')],
+    });
+    model.registerService(motoService(), config, true);
+    const svc = motoService();
+    model.overlayService(svc);
+    const arn = svc.currentServiceDeployment as string;
+    const describe = async (): Promise<Json> =>
+      ((await model.handle('DescribeServiceDeployments', { serviceDeploymentArns: [arn] })) as Json)
+        .serviceDeployments[0];
+    t += 10 * STEP;
+    const paused = await describe();
+    expect(paused).toMatchObject({ status: 'IN_PROGRESS', lifecycleStage: 'POST_SCALE_UP' });
+    const { hookId } = paused.lifecycleHookDetails[0];
+    await model.handle('ContinueServiceDeployment', {
+      serviceDeploymentArn: arn,
+      hookId,
+      action: 'ROLLBACK',
+    });
+    const d = await describe();
+    expect(d.status).toBe('ROLLBACK_FAILED');
+    expect(d.statusReason).toContain('ContinueServiceDeployment');
+    expect(d.lifecycleHookDetails[0].status).toBe('SUCCEEDED');
+  });
+});
+
 describe('where PAUSE hooks pause', () => {
   it('at each stage of the hook, with a new hookId each time; several at one stage one after the other', async () => {
     const { deploy, describe, untilPaused, trace, cont } = setup([
