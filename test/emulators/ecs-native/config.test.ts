@@ -46,6 +46,7 @@ describe('parseNativeConfig', () => {
         hookTargetArn: HOOK,
         roleArn: 'arn:aws:iam::123456789012:role/r',
         lifecycleStages: ['POST_SCALE_UP'],
+        timeoutConfiguration: { timeoutInMinutes: 1440, action: 'ROLLBACK' },
       },
     ]);
     expect(bg.alarms).toEqual({ alarmNames: ['a'], enable: true, rollback: false });
@@ -106,21 +107,107 @@ describe('parseNativeConfig', () => {
       },
       'PAUSE hooks cannot be configured at TEST_TRAFFIC_SHIFT',
     ],
+    [
+      {
+        strategy: 'BLUE_GREEN',
+        bakeTimeInMinutes: 1,
+        lifecycleHooks: [{ targetType: 'PAUSE', hookTargetArn: HOOK, lifecycleStages: ['POST_SCALE_UP'] }],
+      },
+      'a PAUSE hook takes no hookTargetArn or roleArn',
+    ],
+    ...[0, 20161, 2.5, '10'].map((timeoutInMinutes): [Record<string, unknown>, string] => [
+      {
+        strategy: 'BLUE_GREEN',
+        bakeTimeInMinutes: 1,
+        lifecycleHooks: [
+          {
+            targetType: 'PAUSE',
+            lifecycleStages: ['POST_SCALE_UP'],
+            timeoutConfiguration: { timeoutInMinutes },
+          },
+        ],
+      },
+      'timeoutInMinutes must be a whole number from 1 to 20160',
+    ]),
+    [
+      {
+        strategy: 'BLUE_GREEN',
+        bakeTimeInMinutes: 1,
+        lifecycleHooks: [
+          {
+            targetType: 'PAUSE',
+            lifecycleStages: ['POST_SCALE_UP'],
+            timeoutConfiguration: { action: 'STOP' },
+          },
+        ],
+      },
+      'timeoutConfiguration.action must be CONTINUE or ROLLBACK',
+    ],
   ])('refuses %j with InvalidParameterException', (dc, message) => {
     const err = refused(() => parseNativeConfig(dc));
     expect(err.type).toBe('InvalidParameterException');
     expect(err.message).toContain(message);
   });
 
-  it('says PAUSE hooks are not emulated rather than pretending to pause', () => {
-    const err = refused(() =>
+  it('accepts PAUSE hooks with a timeoutConfiguration, filling the reference defaults', () => {
+    const cfg = parseNativeConfig({
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 1,
+      lifecycleHooks: [
+        {
+          targetType: 'PAUSE',
+          lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+          timeoutConfiguration: { timeoutInMinutes: 10, action: 'CONTINUE' },
+        },
+        { targetType: 'PAUSE', lifecycleStages: ['PRE_SCALE_UP', 'PRE_PRODUCTION_TRAFFIC_SHIFT'] },
+        {
+          targetType: 'PAUSE',
+          lifecycleStages: ['POST_SCALE_UP'],
+          timeoutConfiguration: { timeoutInMinutes: 20160 },
+        },
+      ],
+    });
+    expect(cfg.hooks).toEqual([
+      {
+        targetType: 'PAUSE',
+        lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+        timeoutConfiguration: { timeoutInMinutes: 10, action: 'CONTINUE' },
+      },
+      {
+        targetType: 'PAUSE',
+        lifecycleStages: ['PRE_SCALE_UP', 'PRE_PRODUCTION_TRAFFIC_SHIFT'],
+        timeoutConfiguration: { timeoutInMinutes: 1440, action: 'ROLLBACK' },
+      },
+      {
+        targetType: 'PAUSE',
+        lifecycleStages: ['POST_SCALE_UP'],
+        timeoutConfiguration: { timeoutInMinutes: 20160, action: 'ROLLBACK' },
+      },
+    ]);
+    // answered as given
+    expect((cfg.raw.lifecycleHooks as unknown[])[0]).toEqual({
+      targetType: 'PAUSE',
+      lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+      timeoutConfiguration: { timeoutInMinutes: 10, action: 'CONTINUE' },
+    });
+  });
+
+  it('says a pause before every LINEAR/CANARY traffic step is not emulated rather than pausing once', () => {
+    for (const strategy of ['LINEAR', 'CANARY']) {
+      const err = refused(() =>
+        parseNativeConfig({
+          strategy,
+          lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'] }],
+        }),
+      );
+      expect(err.type).toBe('UnsupportedFeatureException');
+    }
+    expect(
       parseNativeConfig({
-        strategy: 'BLUE_GREEN',
-        bakeTimeInMinutes: 1,
+        strategy: 'LINEAR',
         lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_SCALE_UP'] }],
-      }),
-    );
-    expect(err.type).toBe('UnsupportedFeatureException');
+      }).hooks,
+    ).toHaveLength(1);
   });
 });
 

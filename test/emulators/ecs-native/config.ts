@@ -41,12 +41,20 @@ export type NativeStrategy = (typeof NATIVE_STRATEGIES)[number];
 const ALL_STRATEGIES = ['ROLLING', ...NATIVE_STRATEGIES];
 
 const MAX_MINUTES = 1440;
+/** DeploymentLifecycleHookTimeoutConfiguration: timeoutInMinutes 1-20160, default 1440, action default ROLLBACK */
+const MAX_HOOK_TIMEOUT_MINUTES = 20160;
+const DEFAULT_HOOK_TIMEOUT_MINUTES = 1440;
+
+export type HookAction = 'CONTINUE' | 'ROLLBACK';
+export const isHookAction = (v: unknown): v is HookAction => v === 'CONTINUE' || v === 'ROLLBACK';
 
 export interface Hook {
   targetType: 'AWS_LAMBDA' | 'PAUSE';
   hookTargetArn?: string;
   roleArn?: string;
   lifecycleStages: string[];
+  /** with the defaults filled in (only PAUSE hooks wait for it here: Lambda functions are not invoked) */
+  timeoutConfiguration: { timeoutInMinutes: number; action: HookAction };
 }
 export interface Alarms {
   alarmNames: string[];
@@ -93,7 +101,29 @@ function percent(v: unknown, field: string, min: number, dflt: number): number {
   return v;
 }
 
-function parseHooks(v: unknown): Hook[] {
+function parseTimeout(v: unknown, at: string): Hook['timeoutConfiguration'] {
+  if (v === undefined || v === null) {
+    return { timeoutInMinutes: DEFAULT_HOOK_TIMEOUT_MINUTES, action: 'ROLLBACK' };
+  }
+  if (!isObject(v)) return invalid(`${at}.timeoutConfiguration must be an object.`);
+  const minutes = v.timeoutInMinutes ?? DEFAULT_HOOK_TIMEOUT_MINUTES;
+  if (
+    typeof minutes !== 'number' ||
+    !Number.isInteger(minutes) ||
+    minutes < 1 ||
+    minutes > MAX_HOOK_TIMEOUT_MINUTES
+  ) {
+    return invalid(
+      `${at}.timeoutConfiguration.timeoutInMinutes must be a whole number from 1 to ${MAX_HOOK_TIMEOUT_MINUTES}.`,
+    );
+  }
+  const action = v.action ?? 'ROLLBACK';
+  if (!isHookAction(action))
+    return invalid(`${at}.timeoutConfiguration.action must be CONTINUE or ROLLBACK.`);
+  return { timeoutInMinutes: minutes, action };
+}
+
+function parseHooks(v: unknown, strategy: NativeStrategy): Hook[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) return invalid('deploymentConfiguration.lifecycleHooks must be a list.');
   return v.map((h, i) => {
@@ -115,8 +145,19 @@ function parseHooks(v: unknown): Hook[] {
         return invalid(`${at}: PAUSE hooks cannot be configured at ${String(s)}.`);
       }
     }
+    const timeoutConfiguration = parseTimeout(h.timeoutConfiguration, at);
     if (targetType === 'PAUSE') {
-      fail('UnsupportedFeatureException', `${at}: PAUSE hooks are not emulated (see the emulator README).`);
+      if (h.hookTargetArn !== undefined || h.roleArn !== undefined) {
+        return invalid(`${at}: a PAUSE hook takes no hookTargetArn or roleArn.`);
+      }
+      if (strategy !== 'BLUE_GREEN' && stages.includes('PRE_PRODUCTION_TRAFFIC_SHIFT')) {
+        // ECS pauses before every traffic shift step of a LINEAR/CANARY deployment; we pause only once
+        fail(
+          'UnsupportedFeatureException',
+          `${at}: a PAUSE hook at PRE_PRODUCTION_TRAFFIC_SHIFT of a ${strategy} deployment (a pause before every step) is not emulated (see the emulator README).`,
+        );
+      }
+      return { targetType, lifecycleStages: stages as string[], timeoutConfiguration };
     }
     if (typeof h.hookTargetArn !== 'string' || !h.hookTargetArn.startsWith('arn:')) {
       return invalid(`${at}.hookTargetArn must be the ARN of the Lambda function.`);
@@ -129,6 +170,7 @@ function parseHooks(v: unknown): Hook[] {
       hookTargetArn: h.hookTargetArn,
       roleArn: h.roleArn as string | undefined,
       lifecycleStages: stages as string[],
+      timeoutConfiguration,
     };
   });
 }
@@ -170,7 +212,7 @@ export function parseNativeConfig(raw: Record<string, unknown>): NativeConfig {
     strategy,
     bakeTimeInMinutes,
     alarms: parseAlarms(raw.alarms),
-    hooks: parseHooks(raw.lifecycleHooks),
+    hooks: parseHooks(raw.lifecycleHooks, strategy),
     raw: { ...raw, bakeTimeInMinutes },
   };
   if (strategy === 'LINEAR') {

@@ -51,9 +51,9 @@ it('serves the service-deployment operations itself and records every call', asy
     name: 'ServiceDeploymentNotFoundException',
   });
   await expect(
-    ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: ARN, hookId: 'h' } as never)),
+    ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: ARN, hookId: 'ecs-pause-x' })),
   ).rejects.toMatchObject({
-    name: 'UnsupportedFeatureException',
+    name: 'ServiceDeploymentNotFoundException',
   });
   expect(emu.calls.map((c) => [c.operation, c.forwarded])).toEqual([
     ['DescribeServiceDeployments', false],

@@ -17,10 +17,10 @@ import {
 } from './config.js';
 import { EcsNativeModel, clusterName, serviceName, type ModelOptions } from './model.js';
 import { MotoEcs, TARGET_PREFIX, type MotoReply } from './moto.js';
-import type { Scenario } from './timeline.js';
+import type { Scenario } from './deployment.js';
 import { OneOffTasks, type TaskScenario } from './tasks.js';
 
-export type { Scenario } from './timeline.js';
+export type { Scenario } from './deployment.js';
 export type { TaskScenario } from './tasks.js';
 export type { Stage } from './config.js';
 
@@ -327,11 +327,6 @@ export async function startEcsNativeEmulator(opts: EcsNativeEmulatorOptions): Pr
         }
         return { json: { ...out, tasks: [...mine.filter(Boolean), ...(out.tasks ?? [])] } };
       }
-      case 'ContinueServiceDeployment':
-        return fail(
-          'UnsupportedFeatureException',
-          'ContinueServiceDeployment (PAUSE hooks) is not emulated.',
-        );
       default:
         return { json: await model.handle(operation, input) };
     }

@@ -6,7 +6,7 @@
 import { ApiError } from '../codedeploy/errors.js';
 import { STAGES, parseNativeConfig, type Stage } from './config.js';
 import { EcsNativeModel } from './model.js';
-import type { Scenario } from './timeline.js';
+import type { Scenario } from './deployment.js';
 
 const STEP = 10;
 const CLUSTER_ARN = 'arn:aws:ecs:us-east-1:123456789012:cluster/web';

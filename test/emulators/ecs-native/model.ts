@@ -1,7 +1,7 @@
 /**
  * The ECS-native blue/green state of the emulator: the services it runs (deployment controller ECS,
  * strategy BLUE_GREEN/LINEAR/CANARY), their service revisions and service deployments, and the
- * four service-deployment operations. The HTTP front (index.ts) forwards everything else to moto and
+ * five service-deployment operations. The HTTP front (index.ts) forwards everything else to moto and
  * asks this model to start deployments and to overlay its view on moto's services.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -16,20 +16,19 @@ import {
   strip,
   type Service,
 } from './render.js';
+import { continueServiceDeployment } from './continue.js';
 import {
   ALL_STATUSES,
+  DEPLOYMENT_ARN,
   ONGOING,
-  advance,
-  failDeployment,
-  requestStop,
-  stagesFor,
   type Clock,
   type Deployment,
   type DeploymentStatus,
   type Revision,
   type Scenario,
   type TimelineSink,
-} from './timeline.js';
+} from './deployment.js';
+import { advance, failDeployment, requestStop, stagesFor } from './timeline.js';
 
 export interface ModelOptions {
   /** how long each lifecycle stage takes (default 150) */
@@ -50,7 +49,6 @@ export type SyncBackend = (cluster: string, service: string, taskDefinition: str
 const DEFAULT_PAGE = 20;
 const MAX_PAGE = 100;
 const DESCRIBE_LIMIT = 20;
-const DEPLOYMENT_ARN = /^arn:aws[a-z-]*:ecs:[^:]+:\d{12}:service-deployment\/[^/]+\/[^/]+\/[A-Za-z0-9_-]+$/;
 
 const lastSegment = (v: string): string => v.slice(v.lastIndexOf('/') + 1);
 /** cluster name from a name or ARN (default: "default") */
@@ -252,6 +250,7 @@ export class EcsNativeModel {
       testWeight: 0,
       scaled: false,
       triggeredAlarms: [],
+      hookRuns: [],
     };
     const s = d.scenario;
     d.stepMs = s.stepMs ?? (s.kind === 'slow' ? Math.max(20 * this.clock.stepMs, 3000) : this.clock.stepMs);
@@ -276,6 +275,14 @@ export class EcsNativeModel {
         return this.describeServiceRevisions(input);
       case 'StopServiceDeployment':
         return this.stopServiceDeployment(input);
+      case 'ContinueServiceDeployment':
+        return continueServiceDeployment(
+          input,
+          (arn) => this.byArn.get(arn)?.d,
+          this.clock,
+          this.sink,
+          this.now(),
+        );
       default:
         return fail('InvalidParameterException', `The emulator model does not serve ${operation}.`);
     }

@@ -4,7 +4,8 @@
  * taskDefinition, deployments[], events[], currentServiceDeployment, currentServiceRevisions).
  */
 import { isObject, type NativeConfig } from './config.js';
-import { ONGOING, greenProduction, type Clock, type Deployment, type Revision } from './timeline.js';
+import { ONGOING, type Clock, type Deployment, type Revision } from './deployment.js';
+import { greenProduction } from './timeline.js';
 
 export interface ServiceEvent {
   id: string;
@@ -87,6 +88,13 @@ export function renderDeployment(
     status: d.status,
     statusReason: d.statusReason,
     lifecycleStage: d.stage,
+    lifecycleHookDetails: d.hookRuns.map((r) => ({
+      hookId: r.hookId,
+      targetType: 'PAUSE',
+      status: r.status,
+      expiresAt: secs(r.expiresAt),
+      timeoutAction: r.timeoutAction,
+    })),
     deploymentConfiguration: d.config.raw,
     rollback: d.rollback
       ? strip({

@@ -2,121 +2,33 @@
  * One ECS service deployment on the emulator's scaled clock: PENDING, then the lifecycle stages in
  * order, then SUCCESSFUL; or, on a failed hook, an alarm or StopServiceDeployment, a rollback
  * (ROLLBACK_REQUESTED -> ROLLBACK_IN_PROGRESS -> ROLLBACK_SUCCESSFUL) or a stop (STOP_REQUESTED ->
- * STOPPED). Nothing runs on a timer: `advance(d, now)` applies every transition due by `now`, each
- * at its own emulated time, so polling faster or slower never changes the timeline.
+ * STOPPED); a PAUSE lifecycle hook holds it IN_PROGRESS until ContinueServiceDeployment or its
+ * timeout (pause.ts). Nothing runs on a timer: `advance(d, now)` applies every transition due by
+ * `now`, each at its own emulated time, so polling faster or slower never changes the timeline.
  */
-import { STAGES, productionPlan, type NativeConfig, type Stage } from './config.js';
-
-export type DeploymentStatus =
-  | 'PENDING'
-  | 'IN_PROGRESS'
-  | 'SUCCESSFUL'
-  | 'STOPPED'
-  | 'STOP_REQUESTED'
-  | 'ROLLBACK_REQUESTED'
-  | 'ROLLBACK_IN_PROGRESS'
-  | 'ROLLBACK_SUCCESSFUL'
-  | 'ROLLBACK_FAILED';
-export const ALL_STATUSES: DeploymentStatus[] = [
-  'PENDING',
-  'IN_PROGRESS',
-  'SUCCESSFUL',
-  'STOPPED',
-  'STOP_REQUESTED',
-  'ROLLBACK_REQUESTED',
-  'ROLLBACK_IN_PROGRESS',
-  'ROLLBACK_SUCCESSFUL',
-  'ROLLBACK_FAILED',
-];
-/** The reference's "Pending" and "Ongoing" states: a deployment that has not completed. */
-export const ONGOING = new Set<DeploymentStatus>([
-  'PENDING',
-  'IN_PROGRESS',
-  'STOP_REQUESTED',
-  'ROLLBACK_REQUESTED',
-  'ROLLBACK_IN_PROGRESS',
-]);
-
-export interface Scenario {
-  kind: 'success' | 'hook-failure' | 'alarm' | 'slow' | 'hold';
-  /** hook-failure: the stage whose hook answers FAILED (default: the first stage with a hook) */
-  failAt?: Stage;
-  /** hook-failure: what the hook reported; shown in statusReason */
-  message?: string;
-  /** alarm: the stage during which the alarms go to ALARM (default BAKE_TIME) */
-  alarmAt?: Stage;
-  /** alarm: which of the configured alarms fire (default all of them) */
-  alarmNames?: string[];
-  /** hold: the stage the deployment stays in until stopped or superseded (default POST_TEST_TRAFFIC_SHIFT) */
-  holdAt?: Stage;
-  /** how long each stage takes for this scenario (slow: default max(20 x stepMs, 3 s)) */
-  stepMs?: number;
-}
-
-export interface Revision {
-  arn: string;
-  /** `ecs-svc/<19 digits>`: the id of this revision's entry in DescribeServices deployments[] */
-  ecsId: string;
-  taskDefinition: string;
-  createdAt: number;
-  fields: Record<string, unknown>;
-}
-
-export interface Clock {
-  stepMs: number;
-  pendingMs: number;
-  minuteMs: number;
-}
-
-export interface Deployment {
-  arn: string;
-  id: string;
-  createdAt: number;
-  startedAt?: number;
-  finishedAt?: number;
-  stoppedAt?: number;
-  updatedAt: number;
-  /** the first is production (blue); a superseded deployment's scaled-up target follows */
-  source: Revision[];
-  target: Revision;
-  config: NativeConfig;
-  scenario: Scenario;
-  stepMs: number;
-  /** the service's first deployment (CreateService): no source revision, scenarios do not apply */
-  initial: boolean;
-  status: DeploymentStatus;
-  statusReason?: string;
-  stages: readonly Stage[];
-  stage?: Stage;
-  stageIdx: number;
-  /** when the current stage (or status, outside IN_PROGRESS/ROLLBACK_IN_PROGRESS) began */
-  since: number;
-  rollbackStages: Stage[];
-  /** green weights (percent) once settled; PRODUCTION_TRAFFIC_SHIFT computes its own while it runs */
-  prodWeight: number;
-  testWeight: number;
-  scaled: boolean;
-  rollback?: { reason: string; startedAt: number; serviceRevisionArn?: string };
-  triggeredAlarms: string[];
-  supersededBy?: string;
-}
-
-/** What the timeline tells the service: messages for events[], and a finished deployment. */
-export interface TimelineSink {
-  event(d: Deployment, at: number, message: string): void;
-  succeeded(d: Deployment, at: number): void;
-  rolledBack(d: Deployment, at: number): void;
-}
+import { STAGES, productionPlan, type Stage } from './config.js';
+import type { Clock, Deployment, TimelineSink } from './deployment.js';
+import {
+  awaitingPause,
+  beginPause,
+  duePause,
+  endPause,
+  lastPause,
+  pauseStages,
+  type DuePause,
+  type HookRun,
+} from './pause.js';
 
 export function stagesFor(sourceCount: number): readonly Stage[] {
   return sourceCount > 1 ? STAGES : STAGES.filter((s) => s !== 'RECONCILE_SERVICE');
 }
 
-const hasHookAt = (d: Deployment, stage: Stage): boolean =>
-  d.config.hooks.some((h) => h.lifecycleStages.includes(stage));
+/** the Lambda hook at `stage`, if any (a hook-failure scenario fails Lambda hooks only) */
+const lambdaHookAt = (d: Deployment, stage: Stage) =>
+  d.config.hooks.find((h) => h.targetType === 'AWS_LAMBDA' && h.lifecycleStages.includes(stage));
 
 function firstHookedStage(d: Deployment): Stage | undefined {
-  return d.stages.find((s) => hasHookAt(d, s));
+  return d.stages.find((s) => lambdaHookAt(d, s));
 }
 
 function stageMs(d: Deployment, clock: Clock, stage: Stage): number {
@@ -175,6 +87,7 @@ export function failDeployment(
   reason: string,
   rollback: boolean,
 ): void {
+  endPause(d, 'FAILED', at);
   if (d.status === 'IN_PROGRESS' && d.stage === 'PRODUCTION_TRAFFIC_SHIFT') {
     d.prodWeight = greenProduction(d, clock, at);
   }
@@ -208,6 +121,7 @@ export function requestStop(
   at: number,
   reason: string,
 ): void {
+  endPause(d, 'FAILED', at);
   d.prodWeight = greenProduction(d, clock, at);
   d.status = 'STOP_REQUESTED';
   d.statusReason = reason;
@@ -219,6 +133,57 @@ export function requestStop(
 interface Transition {
   at: number;
   apply(): void;
+}
+
+function pauseAt(d: Deployment, clock: Clock, sink: TimelineSink, due: DuePause, at: number): Transition {
+  return {
+    at,
+    apply: () => {
+      const run = beginPause(d, clock, due, at);
+      sink.event(
+        d,
+        at,
+        `service deployment ${d.id} paused at ${due.hookStage}: lifecycle hook ${run.hookId} is awaiting action.`,
+      );
+    },
+  };
+}
+
+function timeOut(d: Deployment, clock: Clock, sink: TimelineSink, run: HookRun): Transition {
+  const at = run.expiresAt;
+  return {
+    at,
+    apply: () => {
+      endPause(d, 'TIMED_OUT', at);
+      const minutes = d.config.hooks[run.hook]!.timeoutConfiguration.timeoutInMinutes;
+      const what = `Lifecycle hook ${run.hookId} (PAUSE) at ${run.stage} timed out after ${minutes} minute(s)`;
+      if (run.timeoutAction === 'CONTINUE') {
+        sink.event(d, at, `service deployment ${d.id}: ${what}; continuing.`);
+        d.updatedAt = at;
+      } else failDeployment(d, clock, sink, at, `${what}; its timeout action is ROLLBACK.`, true);
+    },
+  };
+}
+
+/** Leave the current stage at `at`: on to the next one, or SUCCESSFUL after the last. */
+function finishStage(d: Deployment, clock: Clock, sink: TimelineSink, at: number): Transition {
+  return {
+    at,
+    apply: () => {
+      leaveStage(d, clock, at);
+      if (d.stageIdx + 1 < d.stages.length) {
+        d.stageIdx += 1;
+        enterStage(d, sink, d.stages[d.stageIdx]!, at);
+        return;
+      }
+      d.status = 'SUCCESSFUL';
+      d.finishedAt = at;
+      d.updatedAt = at;
+      d.statusReason = undefined;
+      d.prodWeight = 100;
+      sink.succeeded(d, at);
+    },
+  };
 }
 
 function nextTransition(d: Deployment, clock: Clock, sink: TimelineSink): Transition | undefined {
@@ -238,6 +203,16 @@ function nextTransition(d: Deployment, clock: Clock, sink: TimelineSink): Transi
     }
     case 'IN_PROGRESS': {
       const stage = d.stages[d.stageIdx]!;
+      const waiting = awaitingPause(d);
+      if (waiting) return timeOut(d, clock, sink, waiting);
+      const hookStages = pauseStages(stage);
+      const pause = duePause(d, hookStages);
+      const paused = lastPause(d, hookStages);
+      if (paused) {
+        // the stage's own time is over and its pauses have begun: the next one, or on from the last
+        const at = paused.endedAt!;
+        return pause ? pauseAt(d, clock, sink, pause, at) : finishStage(d, clock, sink, at);
+      }
       if (!d.initial && s.kind === 'hold' && (s.holdAt ?? 'POST_TEST_TRAFFIC_SHIFT') === stage)
         return undefined;
       const end = d.since + stageMs(d, clock, stage);
@@ -261,7 +236,7 @@ function nextTransition(d: Deployment, clock: Clock, sink: TimelineSink): Transi
         };
       }
       if (!d.initial && s.kind === 'hook-failure' && (s.failAt ?? firstHookedStage(d)) === stage) {
-        const hook = d.config.hooks.find((h) => h.lifecycleStages.includes(stage));
+        const hook = lambdaHookAt(d, stage);
         if (hook) {
           return {
             at: end,
@@ -278,23 +253,7 @@ function nextTransition(d: Deployment, clock: Clock, sink: TimelineSink): Transi
           };
         }
       }
-      return {
-        at: end,
-        apply: () => {
-          leaveStage(d, clock, end);
-          if (d.stageIdx + 1 < d.stages.length) {
-            d.stageIdx += 1;
-            enterStage(d, sink, d.stages[d.stageIdx]!, end);
-            return;
-          }
-          d.status = 'SUCCESSFUL';
-          d.finishedAt = end;
-          d.updatedAt = end;
-          d.statusReason = undefined;
-          d.prodWeight = 100;
-          sink.succeeded(d, end);
-        },
-      };
+      return pause ? pauseAt(d, clock, sink, pause, end) : finishStage(d, clock, sink, end);
     }
     case 'STOP_REQUESTED': {
       const at = d.since + d.stepMs;
