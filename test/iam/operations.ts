@@ -546,6 +546,13 @@ const ECS: Record<string, Mapper> = {
       context: {},
     },
   ],
+  ContinueServiceDeployment: (call) => [
+    {
+      action: 'ecs:ContinueServiceDeployment',
+      resource: str(call.json.serviceDeploymentArn) ?? '*',
+      context: {},
+    },
+  ],
   DescribeServiceRevisions: ecsAny,
   DescribeTaskSets: ecsService(),
   TagResource: (call) => {

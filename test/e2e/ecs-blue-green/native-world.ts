@@ -3,6 +3,7 @@
  * e2e tests: created through the ECS-native emulator in front of moto, its first deployment finished.
  */
 import {
+  ContinueServiceDeploymentCommand,
   CreateClusterCommand,
   CreateServiceCommand,
   DescribeServiceDeploymentsCommand,
@@ -34,7 +35,11 @@ export interface NativeWorld {
 export async function seedNativeWorld(
   motoUrl: string,
   emulatorUrl: string,
-  opts: { bakeMinutes?: number } = {},
+  opts: {
+    bakeMinutes?: number;
+    /** A PAUSE hook at POST_TEST_TRAFFIC_SHIFT (instead of the Lambda hook) with this timeout. */
+    pause?: { timeoutInMinutes: number; action: 'CONTINUE' | 'ROLLBACK' };
+  } = {},
 ): Promise<NativeWorld> {
   const ecs = new ECSClient({ region: REGION, endpoint: emulatorUrl, credentials: creds, maxAttempts: 2 });
   const { subnets, securityGroup } = await defaultNetwork(motoUrl);
@@ -54,11 +59,17 @@ export async function seedNativeWorld(
         strategy: 'BLUE_GREEN',
         bakeTimeInMinutes: opts.bakeMinutes ?? 2,
         lifecycleHooks: [
-          {
-            hookTargetArn: NATIVE_HOOK,
-            roleArn: `arn:aws:iam::${ACCOUNT}:role/ecs-hooks`,
-            lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
-          },
+          opts.pause
+            ? {
+                targetType: 'PAUSE',
+                lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+                timeoutConfiguration: opts.pause,
+              }
+            : {
+                hookTargetArn: NATIVE_HOOK,
+                roleArn: `arn:aws:iam::${ACCOUNT}:role/ecs-hooks`,
+                lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+              },
         ],
         alarms: { alarmNames: [NATIVE_ALARM], enable: true, rollback: true },
       },
@@ -93,6 +104,16 @@ export async function seedNativeWorld(
     const d = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [first] })))
       .serviceDeployments![0]!;
     if (d.status === 'SUCCESSFUL') return { ecs, taskDefinitionArn, deployments };
+    // a PAUSE hook pauses the first deployment too: let it through
+    const hook = d.lifecycleHookDetails?.find((h) => h.status === 'AWAITING_ACTION');
+    if (hook)
+      await ecs.send(
+        new ContinueServiceDeploymentCommand({
+          serviceDeploymentArn: first,
+          hookId: hook.hookId!,
+          action: 'CONTINUE',
+        }),
+      );
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error('the first service deployment did not succeed');
